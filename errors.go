@@ -1,0 +1,231 @@
+package graph
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/typedgraph/graph/gen"
+)
+
+// Error is an answer from Graph outside 2xx. Every typed call returns it (wrapped or not) for such an
+// answer; use errors.As to get at it:
+//
+//	var gerr *graph.Error
+//	if errors.As(err, &gerr) && gerr.StatusCode == http.StatusNotFound { ... }
+//
+// Branch on StatusCode and Code; Message is for people.
+type Error struct {
+	StatusCode int    // HTTP status, e.g. 404
+	Code       string // Graph's error code, e.g. "Request_ResourceNotFound"; empty when the body was not a Graph error
+	Message    string // Graph's message, or the HTTP status text when the body was not a Graph error
+	Target     string // the target of the error, when Graph names one
+	Details    []ErrorDetail
+
+	RequestID       string    // Graph's request-id, for support cases
+	ClientRequestID string    // the client-request-id of the call
+	Date            time.Time // when Graph says the error happened (innerError.date, else the Date header); zero if unknown
+	RetryAfter      time.Duration
+
+	// Method and Path name the request (no query: it may carry personal data in $filter).
+	Method string
+	Path   string
+}
+
+// ErrorDetail is one entry of a Graph error's details.
+type ErrorDetail struct {
+	Code    string
+	Message string
+	Target  string
+}
+
+// Error reads like "graph: 404 Request_ResourceNotFound: Resource 'x' does not exist (request-id 1f2e...)".
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("graph: ")
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(firstLine(e.Message))
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request-id ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Is reports whether target is an *Error with the same StatusCode and, when target's Code is set, the
+// same Code: errors.Is(err, &graph.Error{StatusCode: 404}).
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	if !ok {
+		return false
+	}
+	return t.StatusCode == e.StatusCode && (t.Code == "" || t.Code == e.Code)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// maxErrorBody caps how much of an error answer is read: Graph's errors are a few hundred bytes, and an
+// HTML page from a proxy is of no use past its start.
+const maxErrorBody = 64 << 10
+
+// newError builds an *Error from a non-2xx response and closes its body.
+func newError(resp *http.Response) *Error {
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	// Drain a little more so the connection can be reused; give up on anything larger.
+	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
+
+	e := parseError(resp.StatusCode, resp.Header, body)
+	if resp.Request != nil {
+		e.Method = resp.Request.Method
+		if resp.Request.URL != nil {
+			e.Path = resp.Request.URL.Path
+		}
+	}
+	return e
+}
+
+// parseError turns a status, headers and a (possibly malformed) body into an *Error. It never fails:
+// a body that is not a Graph error still gives the status and the headers' ids.
+func parseError(status int, h http.Header, body []byte) *Error {
+	e := &Error{
+		StatusCode:      status,
+		RequestID:       h.Get("request-id"),
+		ClientRequestID: h.Get("client-request-id"),
+		RetryAfter:      parseRetryAfter(h.Get("Retry-After"), time.Now()),
+	}
+	var odata gen.MicrosoftGraphODataErrorsODataError
+	if looksJSON(body) && json.Unmarshal(body, &odata) == nil && odata.Error.Code != "" {
+		m := odata.Error
+		e.Code = m.Code
+		e.Message = m.Message
+		e.Target, _ = m.Target.Get()
+		for _, d := range m.Details {
+			t, _ := d.Target.Get()
+			e.Details = append(e.Details, ErrorDetail{Code: d.Code, Message: d.Message, Target: t})
+		}
+		if in := m.InnerError; in != nil {
+			if v, err := in.RequestID.Get(); err == nil && v != "" {
+				e.RequestID = v
+			}
+			if v, err := in.ClientRequestID.Get(); err == nil && v != "" && e.ClientRequestID == "" {
+				e.ClientRequestID = v
+			}
+			if v, err := in.Date.Get(); err == nil {
+				e.Date = parseGraphDate(v)
+			}
+		}
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(status)
+	}
+	if e.Date.IsZero() {
+		if t, err := http.ParseTime(h.Get("Date")); err == nil {
+			e.Date = t
+		}
+	}
+	return e
+}
+
+func looksJSON(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		case '{':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// parseGraphDate reads innerError.date, which Graph sends without an offset (it is UTC), and also
+// accepts RFC 3339.
+func parseGraphDate(s string) time.Time {
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// maxRetryAfter bounds a Retry-After the server sends: a larger or garbage value is not trusted.
+const maxRetryAfter = 10 * time.Minute
+
+// parseRetryAfter reads Retry-After as seconds (fractions allowed, as Graph sends them) or as an HTTP
+// date. It returns 0 for an absent, negative or unreadable value and clamps large ones to maxRetryAfter.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if f, err := strconv.ParseFloat(v, 64); err == nil {
+		if f != f || f <= 0 { // NaN or not positive
+			return 0
+		}
+		if f >= maxRetryAfter.Seconds() {
+			return maxRetryAfter
+		}
+		d = time.Duration(f * float64(time.Second))
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(now)
+	} else {
+		return 0
+	}
+	switch {
+	case d <= 0:
+		return 0
+	case d > maxRetryAfter:
+		return maxRetryAfter
+	}
+	return d
+}
+
+// ErrForeignNextLink is returned when Graph's @odata.nextLink points somewhere other than the client's
+// base URL. No request is sent to it, so no token can leak to another host.
+var ErrForeignNextLink = errors.New("graph: @odata.nextLink is not under the client's base URL")
+
+// ErrBodyTooLarge is returned when a response body exceeds the client's limit.
+var ErrBodyTooLarge = errors.New("graph: response body too large")
+
+// UnexpectedResponseError reports a 2xx answer whose body the client cannot use, such as an HTML page
+// where JSON was expected.
+type UnexpectedResponseError struct {
+	StatusCode  int
+	ContentType string
+	RequestID   string
+	Reason      string
+}
+
+func (e *UnexpectedResponseError) Error() string {
+	s := "graph: unexpected " + strconv.Itoa(e.StatusCode) + " response"
+	if e.ContentType != "" {
+		s += " (" + e.ContentType + ")"
+	}
+	s += ": " + e.Reason
+	if e.RequestID != "" {
+		s += " (request-id " + e.RequestID + ")"
+	}
+	return s
+}

@@ -1,0 +1,242 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"iter"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/oapi-codegen/nullable"
+
+	"github.com/typedgraph/graph/gen"
+)
+
+// Friendly names for the generated types most programs touch. They are aliases: a graph.User is a
+// gen.MicrosoftGraphUser, and the two can be used interchangeably.
+type (
+	// User is a Microsoft Graph user (microsoft.graph.user).
+	User = gen.MicrosoftGraphUser
+	// DirectoryObject is a directory object (microsoft.graph.directoryObject); ODataType tells its kind,
+	// such as "#microsoft.graph.group".
+	DirectoryObject = gen.MicrosoftGraphDirectoryObject
+	// PasswordProfile is a user's password profile, required when creating a user.
+	PasswordProfile = gen.MicrosoftGraphPasswordProfile
+	// EmployeeOrgData is a user's cost center and division.
+	EmployeeOrgData = gen.MicrosoftGraphEmployeeOrgData
+	// SignInActivity is a user's last sign-ins; Graph returns it only when selected.
+	SignInActivity = gen.MicrosoftGraphSignInActivity
+	// AssignedLicense is a license assigned to a user.
+	AssignedLicense = gen.MicrosoftGraphAssignedLicense
+	// ObjectIdentity is an identity a user can sign in with.
+	ObjectIdentity = gen.MicrosoftGraphObjectIdentity
+	// OnPremisesExtensionAttributes are extensionAttribute1 to 15 of a user.
+	OnPremisesExtensionAttributes = gen.MicrosoftGraphOnPremisesExtensionAttributes
+	// MailboxSettings are a user's mailbox settings.
+	MailboxSettings = gen.MicrosoftGraphMailboxSettings
+	// UserCollectionResponse is one page of users.
+	UserCollectionResponse = gen.MicrosoftGraphUserCollectionResponse
+	// UserDeltaResponse is one page of a users delta round.
+	UserDeltaResponse = gen.MicrosoftGraphUserDeltaResponse
+	// DirectoryObjectCollectionResponse is one page of directory objects.
+	DirectoryObjectCollectionResponse = gen.MicrosoftGraphDirectoryObjectCollectionResponse
+	// ODataError is the body of a Graph error answer, as sent on the wire. Calls return *Error instead.
+	ODataError = gen.MicrosoftGraphODataErrorsODataError
+
+	// ListUsersParams are the query options of ListUsers and Users.
+	ListUsersParams = gen.ListUsersParams
+	// GetUserParams are the query options of GetUser.
+	GetUserParams = gen.GetUserParams
+	// CountUsersParams are the query options of CountUsers.
+	CountUsersParams = gen.CountUsersParams
+	// DeltaUsersParams are the query options of DeltaUsers.
+	DeltaUsersParams = gen.DeltaUsersParams
+	// DeleteUserParams are the options of DeleteUser.
+	DeleteUserParams = gen.DeleteUserParams
+	// ListUserMemberOfParams are the query options of ListUserMemberOf and UserMemberOf.
+	ListUserMemberOfParams = gen.ListUserMemberOfParams
+
+	// Nullable is a property that can be unset, explicitly null, or hold a value. Unset properties are
+	// left out of request bodies; null ones are sent as JSON null, which clears them in a PATCH.
+	Nullable[T any] = nullable.Nullable[T]
+)
+
+// Value returns a Nullable holding v.
+func Value[T any](v T) Nullable[T] { return nullable.NewNullableWithValue(v) }
+
+// Null returns a Nullable that is explicitly null: sent as JSON null, it clears a property.
+func Null[T any]() Nullable[T] { return nullable.NewNullNullable[T]() }
+
+// Ptr returns a pointer to v, for the non-nullable optional properties (User.ID, User.Birthday, ...).
+func Ptr[T any](v T) *T { return &v }
+
+// ConsistencyEventual is the ConsistencyLevel value Graph requires for $search, $count and advanced
+// $filter and $orderby queries.
+const ConsistencyEventual = "eventual"
+
+// Users returns every user that params select, following @odata.nextLink across pages. The page size is
+// Graph's default (100) unless params.Top sets it (1 to 999). params.ConsistencyLevel is sent with every
+// page. Iteration stops at the first error, which is yielded once.
+//
+// A nextLink whose scheme, host or base path differs from the client's base URL ends the iteration
+// with ErrForeignNextLink before any request is sent to it.
+func (c *Client) Users(ctx context.Context, params *ListUsersParams) iter.Seq2[User, error] {
+	return func(yield func(User, error) bool) {
+		req, err := gen.NewListUsersRequest(c.server, params)
+		if err != nil {
+			yield(User{}, err)
+			return
+		}
+		pages(ctx, c, req, func(p *UserCollectionResponse) ([]User, Nullable[string]) {
+			return p.Value, p.ODataNextLink
+		})(yield)
+	}
+}
+
+// UserMemberOf returns the groups, directory roles and administrative units the user is a direct
+// member of, following @odata.nextLink like Users.
+func (c *Client) UserMemberOf(ctx context.Context, userID string, params *ListUserMemberOfParams) iter.Seq2[DirectoryObject, error] {
+	return func(yield func(DirectoryObject, error) bool) {
+		req, err := gen.NewListUserMemberOfRequest(c.server, userID, params)
+		if err != nil {
+			yield(DirectoryObject{}, err)
+			return
+		}
+		pages(ctx, c, req, func(p *DirectoryObjectCollectionResponse) ([]DirectoryObject, Nullable[string]) {
+			return p.Value, p.ODataNextLink
+		})(yield)
+	}
+}
+
+// pages iterates the items of a paged collection, starting with first. P is the page type, and split
+// returns a page's items and its @odata.nextLink.
+func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split func(*P) ([]T, Nullable[string])) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		if ctx == nil {
+			yield(zero, errNilContext)
+			return
+		}
+		consistency := first.Header.Get("ConsistencyLevel")
+		req := first.WithContext(ctx)
+		for {
+			page, err := getJSON[P](ctx, c, req)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			items, next := split(page)
+			for i := range items {
+				if !yield(items[i], nil) {
+					return
+				}
+			}
+			link, err := next.Get()
+			if err != nil || link == "" {
+				return
+			}
+			u, err := c.nextLink(link)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			req, err = http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if consistency != "" {
+				req.Header.Set("ConsistencyLevel", consistency)
+			}
+		}
+	}
+}
+
+// getJSON sends req and decodes a JSON body into a new P.
+func getJSON[P any](ctx context.Context, c *Client, req *http.Request) (*P, error) {
+	resp, err := c.send(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		drain(resp.Body)
+		resp.Body.Close()
+	}()
+	if !isJSON(resp.Header.Get("Content-Type")) {
+		return nil, unexpected(resp, "the body is not JSON")
+	}
+	p := new(P)
+	if err := json.NewDecoder(resp.Body).Decode(p); err != nil {
+		if err == ErrBodyTooLarge {
+			return nil, err
+		}
+		return nil, unexpected(resp, "malformed JSON: "+err.Error())
+	}
+	return p, nil
+}
+
+func unexpected(resp *http.Response, reason string) *UnexpectedResponseError {
+	return &UnexpectedResponseError{
+		StatusCode:  resp.StatusCode,
+		ContentType: resp.Header.Get("Content-Type"),
+		RequestID:   resp.Header.Get("request-id"),
+		Reason:      reason,
+	}
+}
+
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// nextLink checks that link stays under the client's base URL (same scheme, host and base path) and
+// returns it resolved.
+func (c *Client) nextLink(link string) (string, error) {
+	u, err := c.base.Parse(link)
+	if err != nil {
+		return "", ErrForeignNextLink
+	}
+	if !strings.EqualFold(u.Scheme, c.base.Scheme) || !strings.EqualFold(u.Host, c.base.Host) ||
+		u.User != nil || !strings.HasPrefix(u.Path, c.base.Path) {
+		return "", ErrForeignNextLink
+	}
+	return u.String(), nil
+}
+
+// CountUsers returns the number of users that params select (GET /users/$count). Graph requires
+// ConsistencyLevel: eventual for this call, so it is sent unless params set another value.
+//
+// It shadows the generated CountUsers, which stays available as c.ClientWithResponses.CountUsers.
+func (c *Client) CountUsers(ctx context.Context, params *CountUsersParams) (int, error) {
+	if ctx == nil {
+		return 0, errNilContext
+	}
+	p := CountUsersParams{}
+	if params != nil {
+		p = *params
+	}
+	if p.ConsistencyLevel == nil {
+		p.ConsistencyLevel = Ptr(ConsistencyEventual)
+	}
+	resp, err := c.ClientWithResponses.CountUsersWithResponse(ctx, &p)
+	if err != nil {
+		return 0, err
+	}
+	return parseCount(resp.HTTPResponse, resp.Body)
+}
+
+// parseCount reads a text/plain $count answer. Graph may start it with a UTF-8 byte order mark.
+func parseCount(resp *http.Response, body []byte) (int, error) {
+	s := strings.TrimSpace(strings.TrimPrefix(string(body), "\ufeff"))
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, unexpected(resp, "the body is not a count")
+	}
+	return n, nil
+}
+
+// drain discards what is left of a body so its connection can be reused.
+func drain(r io.Reader) { _, _ = io.CopyN(io.Discard, r, 4<<10) }
