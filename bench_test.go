@@ -107,4 +107,3 @@ func BenchmarkListUsersPage(b *testing.B) {
 		})
 	}
 }
-

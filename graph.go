@@ -101,8 +101,8 @@ func (e *ConfigError) Error() string {
 type Client struct {
 	*gen.ClientWithResponses
 
-	base    *url.URL           // Graph base URL, with a trailing slash
-	server  string             // base.String(): what generated request builders take
+	base    *url.URL            // Graph base URL, with a trailing slash
+	server  string              // base.String(): what generated request builders take
 	doer    gen.HttpRequestDoer // sends requests and turns non-2xx answers into *Error
 	editors []gen.RequestEditorFn
 	tokens  auth.TokenSource
