@@ -1,0 +1,302 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// CacheOptions tunes a Cache. The zero value (or nil) gives the defaults.
+type CacheOptions struct {
+	// Clock is the time source; nil means the system clock. Use the same
+	// clock as the source's Config.
+	Clock Clock
+	// Margin is the least remaining life a handed-out token has: a token
+	// closer to expiry is never returned, callers wait for a new one instead.
+	// Default 30 s. For short-lived tokens it shrinks to a quarter of the
+	// lifetime, so a token stays usable for most of its life.
+	Margin time.Duration
+	// BackgroundRetry is the least time between proactive refresh attempts
+	// after one failed. Default 30 s.
+	BackgroundRetry time.Duration
+	// FailureBackoff is how long a failed fetch is remembered: calls within
+	// it get the same error without a request. It doubles with each
+	// consecutive failure up to MaxFailureBackoff. Default 1 s.
+	FailureBackoff time.Duration
+	// MaxFailureBackoff caps FailureBackoff's growth, and is the memo time for
+	// configuration errors (invalid_client and the like), which no retry can
+	// fix. Default 1 minute.
+	MaxFailureBackoff time.Duration
+	// FetchTimeout bounds one shared fetch, independent of any caller's
+	// context. Default 60 s.
+	FetchTimeout time.Duration
+	// Logger, when set, receives a warning for each failed fetch.
+	Logger *slog.Logger
+}
+
+// Cache hands out tokens from a TokenSource, fetching only when needed. It is
+// safe for concurrent use and keeps no context: each call's context governs
+// only that caller's wait.
+//
+//   - A fresh token is returned with one atomic load and no allocation.
+//   - From the token's RefreshOn (or 5 minutes before expiry, half the
+//     lifetime for short tokens) one background fetch runs while callers keep
+//     the current token. If it fails, callers are not told while the token is
+//     usable, and the next attempt waits BackgroundRetry.
+//   - A token within Margin of expiry is never returned. Callers wait for a
+//     fetch, and all concurrent waiters share one fetch (single flight).
+//   - A failed fetch is remembered for a short, growing, capped time
+//     (FailureBackoff), so a failing endpoint sees one request per window,
+//     not one per caller.
+//   - The shared fetch runs detached from the callers' cancellation with its
+//     own FetchTimeout; a caller whose context ends returns ctx.Err() at once.
+type Cache struct {
+	src   TokenSource
+	clock Clock
+	opts  CacheOptions // defaults filled in; read-only
+
+	// cur is the cached token, nil when empty or dropped by Invalidate. It is
+	// read without locking on every call and replaced whole, never modified.
+	cur atomic.Pointer[entry]
+	// bgHold is the time (Unix nanoseconds on the cache's clock) before which
+	// no background refresh may start: MaxInt64 while a fetch runs, the end of
+	// the BackgroundRetry wait after a failed one, 0 otherwise. It lets
+	// callers inside the refresh window skip the mutex.
+	bgHold atomic.Int64
+
+	mu       sync.Mutex // guards flight, fail and failures; never held across a fetch
+	flight   *flight    // the fetch in progress, nil when none
+	fail     failure    // the last failed fetch and its memo window
+	failures int        // consecutive failed fetches, for the growing backoff
+}
+
+// entry is a cached token with the times derived from it on the cache's clock.
+type entry struct {
+	tok        *Token
+	refreshAt  time.Time // from here a background refresh is due
+	hardExpiry time.Time // from here the token is never handed out
+}
+
+// flight is one shared fetch. tok and err are written before done is closed
+// and read only after.
+type flight struct {
+	done chan struct{}
+	tok  *Token
+	err  error
+}
+
+type failure struct {
+	err   error
+	until time.Time
+}
+
+// farFuture stands in for "never" for tokens without a known expiry.
+var farFuture = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// NewCache returns a Cache over src. opts may be nil.
+func NewCache(src TokenSource, opts *CacheOptions) *Cache {
+	var o CacheOptions
+	if opts != nil {
+		o = *opts
+	}
+	o.Clock = clockOrSystem(o.Clock)
+	setDefault(&o.Margin, 30*time.Second)
+	setDefault(&o.BackgroundRetry, 30*time.Second)
+	setDefault(&o.FailureBackoff, time.Second)
+	setDefault(&o.MaxFailureBackoff, time.Minute)
+	setDefault(&o.FetchTimeout, 60*time.Second)
+	o.MaxFailureBackoff = max(o.MaxFailureBackoff, o.FailureBackoff)
+	return &Cache{src: src, clock: o.Clock, opts: o}
+}
+
+func setDefault(d *time.Duration, def time.Duration) {
+	if *d <= 0 {
+		*d = def
+	}
+}
+
+// Token returns a token with at least the margin of life left, fetching one
+// if needed. It returns ctx.Err() as soon as ctx ends, and the remembered
+// error of a recent failed fetch without making a request.
+func (c *Cache) Token(ctx context.Context) (*Token, error) {
+	if e := c.cur.Load(); e != nil {
+		now := c.clock.Now()
+		if now.Before(e.refreshAt) {
+			return e.tok, nil
+		}
+		if now.Before(e.hardExpiry) && now.UnixNano() < c.bgHold.Load() {
+			return e.tok, nil // refresh running or recently failed: keep using this one
+		}
+	}
+	return c.slow(ctx)
+}
+
+func (c *Cache) slow(ctx context.Context) (*Token, error) {
+	c.mu.Lock()
+	now := c.clock.Now()
+	if e := c.cur.Load(); e != nil && now.Before(e.hardExpiry) {
+		if !now.Before(e.refreshAt) && c.flight == nil && now.UnixNano() >= c.bgHold.Load() {
+			c.startLocked(ctx, now)
+		}
+		c.mu.Unlock()
+		return e.tok, nil
+	}
+	f := c.flight
+	if f == nil {
+		if c.fail.err != nil && now.Before(c.fail.until) {
+			err := c.fail.err
+			c.mu.Unlock()
+			return nil, err
+		}
+		f = c.startLocked(ctx, now)
+	}
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// startLocked starts the shared fetch. The fetch keeps ctx's values (for
+// tracing) but not its cancellation, and has its own timeout.
+func (c *Cache) startLocked(ctx context.Context, now time.Time) *flight {
+	f := &flight{done: make(chan struct{})}
+	c.flight = f
+	c.bgHold.Store(math.MaxInt64)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.FetchTimeout)
+	go func() {
+		defer cancel()
+		c.finish(f, now, c.fetch(fctx))
+	}()
+	return f
+}
+
+type fetchResult struct {
+	tok *Token
+	err error
+}
+
+func (c *Cache) fetch(ctx context.Context) (r fetchResult) {
+	defer func() {
+		if p := recover(); p != nil {
+			r = fetchResult{err: fmt.Errorf("auth: token source panicked: %v", p)}
+		}
+	}()
+	tok, err := c.src.Token(ctx)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		err = fmt.Errorf("auth: token fetch did not finish within %v: %w", c.opts.FetchTimeout, err)
+	}
+	return fetchResult{tok, err}
+}
+
+func (c *Cache) finish(f *flight, start time.Time, r fetchResult) {
+	var e *entry
+	if r.err == nil {
+		e, r.err = c.newEntry(r.tok, start)
+	}
+	c.mu.Lock()
+	now := c.clock.Now()
+	if r.err == nil {
+		c.cur.Store(e)
+		c.fail, c.failures = failure{}, 0
+		c.bgHold.Store(0)
+		f.tok = r.tok
+	} else {
+		c.failures++
+		c.fail = failure{err: r.err, until: now.Add(c.memoFor(r.err))}
+		c.bgHold.Store(now.Add(c.opts.BackgroundRetry).UnixNano())
+		f.err = r.err
+	}
+	failures := c.failures
+	c.flight = nil
+	c.mu.Unlock()
+	close(f.done)
+	if r.err != nil && c.opts.Logger != nil {
+		c.opts.Logger.LogAttrs(context.Background(), slog.LevelWarn, "auth: token fetch failed",
+			slog.Int("consecutive_failures", failures), slog.String("error", r.err.Error()))
+	}
+}
+
+// memoFor is how long a failed fetch is remembered. Called with mu held.
+func (c *Cache) memoFor(err error) time.Duration {
+	d := c.opts.FailureBackoff << min(c.failures-1, 20)
+	var ae *Error
+	if errors.As(err, &ae) {
+		if ae.IsConfiguration() {
+			d = c.opts.MaxFailureBackoff
+		}
+		d = max(d, ae.RetryAfter)
+	}
+	return min(d, c.opts.MaxFailureBackoff)
+}
+
+// newEntry derives the refresh and hard-expiry times. Margin and refresh
+// window scale with the lifetime as seen from start, the local time the fetch
+// began, so a 2 s token is usable for 1.5 s and refreshed after 1 s.
+func (c *Cache) newEntry(tok *Token, start time.Time) (*entry, error) {
+	if tok == nil || tok.AccessToken == "" {
+		return nil, errors.New("auth: token source returned no token")
+	}
+	if tok.ExpiresOn.IsZero() {
+		return &entry{tok: tok, refreshAt: farFuture, hardExpiry: farFuture}, nil
+	}
+	life := tok.ExpiresOn.Sub(start)
+	if life <= 0 {
+		return nil, errors.New("auth: token source returned an expired token")
+	}
+	hard := tok.ExpiresOn.Add(-min(c.opts.Margin, life/4))
+	refresh := tok.RefreshOn
+	if refresh.IsZero() {
+		refresh = tok.ExpiresOn.Add(-defaultRefreshWindow(life))
+	}
+	if refresh.After(hard) {
+		refresh = hard
+	}
+	return &entry{tok: tok, refreshAt: refresh, hardExpiry: hard}, nil
+}
+
+// Invalidate drops t if it is still the cached token and reports whether it
+// did. A transport calls it with the token a request carried when the server
+// rejects it (401): of many concurrent calls for the same token, one drops it
+// and the next Token call fetches once; calls for an already replaced token
+// do nothing.
+func (c *Cache) Invalidate(t *Token) bool {
+	e := c.cur.Load()
+	if t == nil || e == nil || e.tok != t {
+		return false
+	}
+	return c.cur.CompareAndSwap(e, nil)
+}
+
+// TokenWithClaims fetches a token carrying claims (a Continuous Access
+// Evaluation challenge's decoded claims request) from the source, which must
+// implement ClaimsTokenSource, and caches it in place of the current token.
+// Each call makes a request: call it once per challenge. An empty claims is
+// the same as Token.
+func (c *Cache) TokenWithClaims(ctx context.Context, claims string) (*Token, error) {
+	if claims == "" {
+		return c.Token(ctx)
+	}
+	cs, ok := c.src.(ClaimsTokenSource)
+	if !ok {
+		return nil, fmt.Errorf("auth: token source %T cannot request claims", c.src)
+	}
+	start := c.clock.Now()
+	tok, err := cs.TokenWithClaims(ctx, claims)
+	if err != nil {
+		return nil, err
+	}
+	e, err := c.newEntry(tok, start)
+	if err != nil {
+		return nil, err
+	}
+	c.cur.Store(e)
+	return tok, nil
+}

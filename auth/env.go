@@ -1,0 +1,108 @@
+package auth
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Environment variable names read by ConfigFromEnv. The AZURE_* names are
+// those azidentity's EnvironmentCredential reads.
+const (
+	EnvTenantID            = "AZURE_TENANT_ID"
+	EnvClientID            = "AZURE_CLIENT_ID"
+	EnvClientSecret        = "AZURE_CLIENT_SECRET"
+	EnvCertificatePath     = "AZURE_CLIENT_CERTIFICATE_PATH"
+	EnvCertificatePassword = "AZURE_CLIENT_CERTIFICATE_PASSWORD"
+	EnvAuthorityHost       = "AZURE_AUTHORITY_HOST"
+	// EnvCloud names the cloud (see CloudByName); it picks the authority
+	// host, Graph endpoint and scope together. typedgraph's own addition.
+	EnvCloud = "TYPEDGRAPH_CLOUD"
+)
+
+// ConfigFromEnv builds a Config from the environment: AZURE_TENANT_ID and
+// AZURE_CLIENT_ID (required), AZURE_CLIENT_SECRET or
+// AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the certificate and an
+// unencrypted key; the secret wins when both are set, as in azidentity),
+// AZURE_CLIENT_CERTIFICATE_PASSWORD (encrypted keys yield ErrEncryptedKey),
+// AZURE_AUTHORITY_HOST and TYPEDGRAPH_CLOUD.
+//
+// Without TYPEDGRAPH_CLOUD, an AZURE_AUTHORITY_HOST of a national cloud picks
+// that cloud; login.microsoftonline.us picks US Government L4 (set
+// TYPEDGRAPH_CLOUD=usgovl5 for DoD). Errors wrap ErrInvalidConfig and never
+// contain a secret or key material.
+func ConfigFromEnv() (Config, error) {
+	return configFromEnv(os.Getenv, os.ReadFile)
+}
+
+func configFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	get := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	cfg := Config{TenantID: get(EnvTenantID), ClientID: get(EnvClientID)}
+	var missing []string
+	if cfg.TenantID == "" {
+		missing = append(missing, EnvTenantID)
+	}
+	if cfg.ClientID == "" {
+		missing = append(missing, EnvClientID)
+	}
+	secret, certPath := getenv(EnvClientSecret), get(EnvCertificatePath)
+	if secret == "" && certPath == "" {
+		missing = append(missing, EnvClientSecret+" or "+EnvCertificatePath)
+	}
+	if len(missing) > 0 {
+		return Config{}, fmt.Errorf("%w: environment variable %s not set", ErrInvalidConfig, strings.Join(missing, ", "))
+	}
+
+	authority := get(EnvAuthorityHost)
+	cloud, err := CloudByName(get(EnvCloud))
+	if err != nil {
+		return Config{}, fmt.Errorf("%s: %w", EnvCloud, err)
+	}
+	if get(EnvCloud) == "" && authority != "" {
+		cloud = cloudForAuthority(authority)
+	}
+	cfg.Cloud = cloud
+	if authority != "" {
+		base, err := baseURL(authority)
+		if err != nil {
+			return Config{}, fmt.Errorf("%w: %s: %v", ErrInvalidConfig, EnvAuthorityHost, err)
+		}
+		cfg.AuthorityHost = base
+	}
+
+	if secret != "" {
+		cfg.Credential = NewClientSecret(secret)
+		return cfg, nil
+	}
+	data, err := readFile(certPath)
+	if err != nil {
+		return Config{}, fmt.Errorf("%w: %s: reading certificate: %v", ErrInvalidConfig, EnvCertificatePath, err)
+	}
+	certs, key, err := ParseCertificatePEM(data, []byte(getenv(EnvCertificatePassword)))
+	if err != nil {
+		return Config{}, fmt.Errorf("%s %q: %w", EnvCertificatePath, certPath, err)
+	}
+	cred, err := NewClientCertificate(certs, key, nil)
+	if err != nil {
+		return Config{}, fmt.Errorf("%s %q: %w", EnvCertificatePath, certPath, err)
+	}
+	cfg.Credential = cred
+	return cfg, nil
+}
+
+// cloudForAuthority maps a national cloud's authority host to its cloud;
+// anything else is the global cloud.
+func cloudForAuthority(authority string) Cloud {
+	u, err := url.Parse(authority)
+	if err != nil {
+		return CloudGlobal
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "login.microsoftonline.us":
+		return CloudUSGovL4
+	case "login.chinacloudapi.cn", "login.partner.microsoftonline.cn":
+		return CloudChina
+	}
+	return CloudGlobal
+}
