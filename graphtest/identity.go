@@ -1,0 +1,384 @@
+package graphtest
+
+import (
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const assertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+
+// tokenResponse is the token endpoint's success body.
+type tokenResponse struct {
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int64  `json:"expires_in"`
+	ExtExpiresIn int64  `json:"ext_expires_in"`
+	AccessToken  string `json:"access_token"`
+}
+
+// serveIdentity is the identity platform listener.
+func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request) {
+	segs, ok := pathSegments(r.URL.EscapedPath())
+	op := ""
+	if ok && len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token" {
+		op = OpToken
+	}
+	body, err := s.capture(op, r)
+	if intercept(&s.identityHook, w, r, body) {
+		return
+	}
+	if err != nil {
+		s.IdentityError(w, r, http.StatusRequestEntityTooLarge, "invalid_request", 900144, "The request body is too large.")
+		return
+	}
+	switch {
+	case op == OpToken:
+		s.token(w, r, segs[0])
+	case ok && len(segs) == 4 && segs[1] == "v2.0" && segs[2] == ".well-known" && segs[3] == "openid-configuration":
+		s.openIDConfig(w, r, segs[0])
+	case ok && len(segs) == 4 && segs[1] == "discovery" && segs[2] == "v2.0" && segs[3] == "keys":
+		s.jwks(w, r)
+	case ok && len(segs) == 3 && segs[0] == "common" && segs[1] == "discovery" && segs[2] == "instance":
+		s.instanceDiscovery(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// knownTenant reports whether t names this server's tenant (by id or domain).
+func (s *Server) knownTenant(t string) bool {
+	return strings.EqualFold(t, s.TenantID) || strings.EqualFold(t, s.Domain)
+}
+
+// token implements POST /{tenant}/oauth2/v2.0/token for client credentials.
+func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
+	if r.Method != http.MethodPost {
+		s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 900561,
+			fmt.Sprintf("The endpoint only accepts POST requests. Received a %s request.", r.Method))
+		return
+	}
+	if !s.knownTenant(tenant) {
+		s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 90002,
+			fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant))
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(strings.ToLower(ct), "application/x-www-form-urlencoded") {
+		s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 900144,
+			"The request body must contain the following parameter: 'grant_type'.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 900144,
+			"The request body could not be parsed as a form.")
+		return
+	}
+	f := r.PostForm
+	missing := func(name string) {
+		s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 900144,
+			fmt.Sprintf("The request body must contain the following parameter: '%s'.", name))
+	}
+	grant := f.Get("grant_type")
+	if grant == "" {
+		missing("grant_type")
+		return
+	}
+	if grant != "client_credentials" {
+		s.IdentityError(w, r, http.StatusBadRequest, "unsupported_grant_type", 70003,
+			fmt.Sprintf("The app requested an unsupported grant type '%s'.", grant))
+		return
+	}
+	clientID := f.Get("client_id")
+	if clientID == "" {
+		missing("client_id")
+		return
+	}
+	scope := f.Get("scope")
+	if scope == "" {
+		missing("scope")
+		return
+	}
+	if !strings.EqualFold(clientID, s.ClientID) {
+		s.IdentityError(w, r, http.StatusBadRequest, "unauthorized_client", 700016,
+			fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. The app may not be installed in this tenant, or the request went to the wrong tenant.", clientID, tenant))
+		return
+	}
+	resource, ok := strings.CutSuffix(scope, "/.default")
+	if !ok || resource == "" || strings.ContainsAny(scope, " \t") {
+		s.IdentityError(w, r, http.StatusBadRequest, "invalid_scope", 1002012,
+			fmt.Sprintf("The provided value for scope %s is not valid. Client credential flows must have a single scope value with /.default suffixed to the resource identifier (application ID URI).", scope))
+		return
+	}
+	if resource == graphAppID {
+		resource = graphResource
+	}
+	appidacr := "1"
+	secret, assertion := f.Get("client_secret"), f.Get("client_assertion")
+	switch {
+	case secret != "" && assertion != "":
+		s.IdentityError(w, r, http.StatusUnauthorized, "invalid_client", 7000219,
+			"The request body must contain only one of the following parameters: 'client_assertion' or 'client_secret'.")
+		return
+	case secret != "":
+		if secret != s.ClientSecret {
+			s.IdentityError(w, r, http.StatusUnauthorized, "invalid_client", 7000215,
+				fmt.Sprintf("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", s.ClientID))
+			return
+		}
+	case assertion != "":
+		if f.Get("client_assertion_type") != assertionType {
+			s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 50027,
+				"The client_assertion_type must be '"+assertionType+"'.")
+			return
+		}
+		if code, msg := s.checkAssertion(assertion, tenant); code != 0 {
+			s.IdentityError(w, r, http.StatusUnauthorized, "invalid_client", code, msg)
+			return
+		}
+		appidacr = "2"
+	default:
+		s.IdentityError(w, r, http.StatusUnauthorized, "invalid_client", 7000218,
+			"The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+		return
+	}
+
+	tok, expiresIn, err := s.issue(resource, appidacr)
+	if err != nil {
+		s.IdentityError(w, r, http.StatusInternalServerError, "server_error", 50000, "There was an error issuing a token.")
+		return
+	}
+	body, _ := json.Marshal(tokenResponse{TokenType: "Bearer", ExpiresIn: expiresIn, ExtExpiresIn: expiresIn, AccessToken: tok})
+	corrID := r.Header.Get("client-request-id")
+	if corrID == "" {
+		corrID = newUUID()
+	}
+	s.identityHeaders(w, newUUID(), corrID)
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	_, _ = w.Write(body)
+}
+
+// checkAssertion validates a client_assertion JWT; it returns 0 when good,
+// else the AADSTS code and message.
+func (s *Server) checkAssertion(assertion, tenant string) (int, string) {
+	cert := s.opts.Certificate
+	if cert == nil {
+		return 700027, "Client assertion contains an invalid signature: no certificate is registered for the application."
+	}
+	p, err := parseJWT(assertion)
+	if err != nil {
+		return 50027, "JWT token is invalid or malformed."
+	}
+	s256, _ := p.header["x5t#S256"].(string)
+	s1, _ := p.header["x5t"].(string)
+	switch {
+	case s256 != "":
+		if s256 != s.certS256 {
+			return 700027, "Client assertion failed signature validation: the certificate thumbprint (x5t#S256) does not match a registered certificate."
+		}
+	case s1 != "":
+		if s1 != s.certS1 {
+			return 700027, "Client assertion failed signature validation: the certificate thumbprint (x5t) does not match a registered certificate."
+		}
+	default:
+		return 700027, "Client assertion failed signature validation: the header names no certificate thumbprint (x5t#S256 or x5t)."
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return 700027, "Client assertion failed signature validation: the registered certificate has no RSA key."
+	}
+	if err := p.verify(pub); err != nil {
+		return 700027, "Client assertion failed signature validation."
+	}
+	if p.str("iss") != s.ClientID || p.str("sub") != s.ClientID {
+		return 700021, "Client assertion application identifier doesn't match 'client_id' parameter: iss and sub must be the client id."
+	}
+	aud := p.str("aud")
+	validAud := []string{
+		s.AuthorityHost + "/" + tenant + "/oauth2/v2.0/token",
+		s.AuthorityHost + "/" + s.TenantID + "/oauth2/v2.0/token",
+		s.AuthorityHost + "/" + s.TenantID + "/v2.0",
+	}
+	audOK := false
+	for _, v := range validAud {
+		audOK = audOK || strings.EqualFold(aud, v)
+	}
+	if !audOK {
+		return 700212, fmt.Sprintf("No matching federated identity record found for presented assertion audience '%s'.", aud)
+	}
+	now := s.now().Unix()
+	exp, ok := p.num("exp")
+	if !ok || exp <= now {
+		return 700024, "Client assertion is not within its valid time range."
+	}
+	if nbf, ok := p.num("nbf"); ok && nbf > now+300 {
+		return 700024, "Client assertion is not within its valid time range."
+	}
+	return 0, ""
+}
+
+// accessClaims are the claims of an issued access token (a v1.0 token, as
+// Graph receives for app-only calls).
+type accessClaims struct {
+	Aud      string   `json:"aud"`
+	Iss      string   `json:"iss"`
+	Iat      int64    `json:"iat"`
+	Nbf      int64    `json:"nbf"`
+	Exp      int64    `json:"exp"`
+	AppName  string   `json:"app_displayname"`
+	AppID    string   `json:"appid"`
+	AppIDAcr string   `json:"appidacr"`
+	IdP      string   `json:"idp"`
+	IDTyp    string   `json:"idtyp"`
+	OID      string   `json:"oid"`
+	Roles    []string `json:"roles"`
+	Sub      string   `json:"sub"`
+	TID      string   `json:"tid"`
+	UTI      string   `json:"uti"`
+	Ver      string   `json:"ver"`
+}
+
+// issue signs a new access token for resource and returns it with its
+// expires_in.
+func (s *Server) issue(resource, appidacr string) (string, int64, error) {
+	now := s.now()
+	lifetime := int64(s.opts.TokenLifetime / time.Second)
+	if lifetime < 1 {
+		lifetime = 1
+	}
+	// uti carries the token's sequence number, so revocation needs no table.
+	var uti [16]byte
+	binary.BigEndian.PutUint64(uti[:8], s.tokenSeq.Add(1))
+	copy(uti[8:], newUUID()[:8])
+	iss := "https://sts.windows.net/" + s.TenantID + "/"
+	c := accessClaims{
+		Aud: resource, Iss: iss, Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Unix() + lifetime,
+		AppName: "graphtest client", AppID: s.ClientID, AppIDAcr: appidacr, IdP: iss,
+		IDTyp: "app", OID: s.spID, Roles: s.opts.Roles, Sub: s.spID, TID: s.TenantID,
+		UTI: b64.EncodeToString(uti[:]), Ver: "1.0",
+	}
+	h := map[string]string{"typ": "JWT", "alg": "RS256", "x5t": s.kid, "kid": s.kid}
+	tok, err := signJWT(s.key, h, c)
+	// The real service reports one second less than the lifetime (3599 for an
+	// hour), so expires_in never overstates exp - iat.
+	expiresIn := lifetime - 1
+	if expiresIn < 1 {
+		expiresIn = 1
+	}
+	return tok, expiresIn, err
+}
+
+// Token issues an access token for Graph directly, without an HTTP round
+// trip, for tests that need a valid bearer token. It does not count as a
+// token request.
+func (s *Server) Token() string {
+	tok, _, err := s.issue(graphResource, "1")
+	if err != nil {
+		panic("graphtest: signing token: " + err.Error())
+	}
+	return tok
+}
+
+// checkBearer validates the Authorization header of a Graph call; it returns
+// "" when the token is good, else the 401 message.
+func (s *Server) checkBearer(r *http.Request) string {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return "Access token is empty."
+	}
+	scheme, tok, _ := strings.Cut(h, " ")
+	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		return "Access token is empty."
+	}
+	p, err := parseJWT(strings.TrimSpace(tok))
+	if err != nil {
+		return "IDX14100: JWT is not well formed, there are no dots (.)."
+	}
+	if kid, _ := p.header["kid"].(string); kid != s.kid || p.verify(&s.key.PublicKey) != nil {
+		return "Access token validation failure. Invalid signature."
+	}
+	if aud := p.str("aud"); aud != graphResource && aud != graphAppID && aud != graphResource+"/" {
+		return "Access token validation failure. Invalid audience."
+	}
+	if p.str("tid") != s.TenantID {
+		return "Access token validation failure. Invalid issuer."
+	}
+	now := s.now().Unix()
+	if exp, ok := p.num("exp"); !ok || now >= exp {
+		return "Lifetime validation failed, the token is expired."
+	}
+	if nbf, ok := p.num("nbf"); ok && now < nbf {
+		return "Lifetime validation failed, the token is not yet valid."
+	}
+	uti, err := b64.DecodeString(p.str("uti"))
+	if err != nil || len(uti) < 8 || binary.BigEndian.Uint64(uti[:8]) < s.revokedBelow.Load() {
+		return "Access token has been revoked."
+	}
+	return ""
+}
+
+// openIDConfig serves the tenant's OpenID Connect metadata, which MSAL-based
+// clients fetch before asking for a token.
+func (s *Server) openIDConfig(w http.ResponseWriter, r *http.Request, tenant string) {
+	if !s.knownTenant(tenant) && tenant != "common" && tenant != "organizations" {
+		s.IdentityError(w, r, http.StatusBadRequest, "invalid_tenant", 90002,
+			fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant))
+		return
+	}
+	base := s.AuthorityHost + "/" + s.TenantID
+	writeJSON(w, http.StatusOK, map[string]any{
+		"token_endpoint":                        base + "/oauth2/v2.0/token",
+		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
+		"jwks_uri":                              base + "/discovery/v2.0/keys",
+		"response_modes_supported":              []string{"query", "fragment", "form_post"},
+		"subject_types_supported":               []string{"pairwise"},
+		"id_token_signing_alg_values_supported": []string{"RS256"},
+		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
+		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
+		"issuer":                                base + "/v2.0",
+		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
+		"device_authorization_endpoint":         base + "/oauth2/v2.0/devicecode",
+		"end_session_endpoint":                  base + "/oauth2/v2.0/logout",
+		"tenant_region_scope":                   "EU",
+		"cloud_instance_name":                   "microsoftonline.com",
+		"cloud_graph_host_name":                 "graph.windows.net",
+		"msgraph_host":                          "graph.microsoft.com",
+	})
+}
+
+// jwks serves the key that signs access tokens.
+func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {
+	pub := s.key.PublicKey
+	writeJSON(w, http.StatusOK, map[string]any{"keys": []map[string]any{{
+		"kty": "RSA", "use": "sig", "kid": s.kid, "x5t": s.kid,
+		"n":      base64.RawURLEncoding.EncodeToString(pub.N.Bytes()),
+		"e":      base64.RawURLEncoding.EncodeToString(big.NewInt(int64(pub.E)).Bytes()),
+		"issuer": "https://login.microsoftonline.com/{tenantid}/v2.0",
+	}}})
+}
+
+// instanceDiscovery answers MSAL's authority validation.
+func (s *Server) instanceDiscovery(w http.ResponseWriter, _ *http.Request) {
+	host := strings.TrimPrefix(strings.TrimPrefix(s.AuthorityHost, "http://"), "https://")
+	writeJSON(w, http.StatusOK, map[string]any{
+		"tenant_discovery_endpoint": s.AuthorityHost + "/" + s.TenantID + "/v2.0/.well-known/openid-configuration",
+		"api-version":               "1.1",
+		"metadata": []map[string]any{{
+			"preferred_network": host, "preferred_cache": host, "aliases": []string{host},
+		}},
+	})
+}
+
+// writeJSON writes v as a JSON response.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, _ := json.Marshal(v)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}

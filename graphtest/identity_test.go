@@ -1,0 +1,325 @@
+package graphtest
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func tokenForm(s *Server) url.Values {
+	return url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {s.ClientID},
+		"client_secret": {s.ClientSecret},
+		"scope":         {"https://graph.microsoft.com/.default"},
+	}
+}
+
+func postForm(t *testing.T, u string, form url.Values, headers ...string) response {
+	t.Helper()
+	h := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
+	for _, kv := range headers {
+		k, v, _ := strings.Cut(kv, ":")
+		h[k] = strings.TrimSpace(v)
+	}
+	return do(t, http.MethodPost, u, h, form.Encode())
+}
+
+func claimsOf(t *testing.T, tok string) map[string]any {
+	t.Helper()
+	p, err := parseJWT(tok)
+	if err != nil {
+		t.Fatalf("access token is not a JWT: %v", err)
+	}
+	return p.claims
+}
+
+func TestTokenSuccess(t *testing.T) {
+	clock := &fakeClock{t: time.Date(2026, 11, 26, 1, 2, 3, 0, time.UTC)}
+	s := newTestServer(t, Options{Now: clock.Now})
+	r := postForm(t, s.TokenEndpoint(), tokenForm(s), "client-request-id: corr-1")
+	if r.status != http.StatusOK {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(r.body, &raw); err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	if want := []string{"access_token", "expires_in", "ext_expires_in", "token_type"}; !slices.Equal(keys, want) {
+		t.Errorf("keys %v, want %v", keys, want)
+	}
+	if string(raw["token_type"]) != `"Bearer"` || string(raw["expires_in"]) != "3599" || string(raw["ext_expires_in"]) != "3599" {
+		t.Errorf("body %s", r.body)
+	}
+	if got := r.header.Get("client-request-id"); got != "corr-1" {
+		t.Errorf("client-request-id %q", got)
+	}
+	var tok string
+	_ = json.Unmarshal(raw["access_token"], &tok)
+	c := claimsOf(t, tok)
+	now := float64(clock.Now().Unix())
+	for k, want := range map[string]any{
+		"aud": "https://graph.microsoft.com", "iss": "https://sts.windows.net/" + s.TenantID + "/",
+		"tid": s.TenantID, "appid": s.ClientID, "appidacr": "1", "iat": now, "nbf": now, "exp": now + 3600,
+		"idtyp": "app", "ver": "1.0",
+	} {
+		if c[k] != want {
+			t.Errorf("claim %s = %v, want %v", k, c[k], want)
+		}
+	}
+	if roles, _ := c["roles"].([]any); len(roles) != 1 || roles[0] != "User.ReadWrite.All" {
+		t.Errorf("roles %v", c["roles"])
+	}
+	if c["oid"] == "" || c["oid"] == nil {
+		t.Error("no oid")
+	}
+	if s.TokenRequests() != 1 {
+		t.Errorf("TokenRequests %d", s.TokenRequests())
+	}
+	// The tenant's domain works in place of its id, and Graph's app id URI
+	// form of the scope is accepted.
+	f := tokenForm(s)
+	f.Set("scope", "00000003-0000-0000-c000-000000000000/.default")
+	if r := postForm(t, s.AuthorityHost+"/"+s.Domain+"/oauth2/v2.0/token", f); r.status != http.StatusOK {
+		t.Errorf("domain tenant: %d %s", r.status, r.body)
+	}
+}
+
+func TestTokenLifetime(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	s := newTestServer(t, Options{TokenLifetime: 2 * time.Second, Now: clock.Now})
+	r := postForm(t, s.TokenEndpoint(), tokenForm(s))
+	m := r.json(t)
+	if m["expires_in"] != 1.0 {
+		t.Errorf("expires_in %v, want 1", m["expires_in"])
+	}
+	c := claimsOf(t, m["access_token"].(string))
+	if c["exp"].(float64)-c["iat"].(float64) != 2 {
+		t.Errorf("exp-iat = %v", c["exp"].(float64)-c["iat"].(float64))
+	}
+}
+
+var aadDescription = regexp.MustCompile(`^AADSTS(\d+): .+\r\nTrace ID: [0-9a-f-]{36}\r\nCorrelation ID: \S+\r\nTimestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$`)
+
+func TestTokenErrors(t *testing.T) {
+	s := newTestServer(t, Options{})
+	tests := []struct {
+		name   string
+		method string
+		tenant string
+		edit   func(url.Values)
+		ctype  string
+		status int
+		err    string
+		code   int
+	}{
+		{"wrong secret", "POST", "", func(f url.Values) { f.Set("client_secret", "nope") }, "", 401, "invalid_client", 7000215},
+		{"no credential", "POST", "", func(f url.Values) { f.Del("client_secret") }, "", 401, "invalid_client", 7000218},
+		{"unknown tenant", "POST", "11111111-2222-3333-4444-555555555555", nil, "", 400, "invalid_request", 90002},
+		{"missing grant_type", "POST", "", func(f url.Values) { f.Del("grant_type") }, "", 400, "invalid_request", 900144},
+		{"password grant", "POST", "", func(f url.Values) { f.Set("grant_type", "password") }, "", 400, "unsupported_grant_type", 70003},
+		{"scope without .default", "POST", "", func(f url.Values) { f.Set("scope", "https://graph.microsoft.com/User.Read.All") }, "", 400, "invalid_scope", 1002012},
+		{"two scopes", "POST", "", func(f url.Values) { f.Set("scope", "https://graph.microsoft.com/.default openid") }, "", 400, "invalid_scope", 1002012},
+		{"missing scope", "POST", "", func(f url.Values) { f.Del("scope") }, "", 400, "invalid_request", 900144},
+		{"unknown client", "POST", "", func(f url.Values) { f.Set("client_id", "99999999-0000-0000-0000-000000000000") }, "", 400, "unauthorized_client", 700016},
+		{"missing client_id", "POST", "", func(f url.Values) { f.Del("client_id") }, "", 400, "invalid_request", 900144},
+		{"json body", "POST", "", nil, "application/json", 400, "invalid_request", 900144},
+		{"GET", "GET", "", nil, "", 400, "invalid_request", 900561},
+		{"assertion without certificate", "POST", "", func(f url.Values) {
+			f.Del("client_secret")
+			f.Set("client_assertion", "a.b.c")
+			f.Set("client_assertion_type", assertionType)
+		}, "", 401, "invalid_client", 700027},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := tokenForm(s)
+			if tt.edit != nil {
+				tt.edit(f)
+			}
+			tenant := s.TenantID
+			if tt.tenant != "" {
+				tenant = tt.tenant
+			}
+			ctype := "application/x-www-form-urlencoded"
+			if tt.ctype != "" {
+				ctype = tt.ctype
+			}
+			r := do(t, tt.method, s.AuthorityHost+"/"+tenant+"/oauth2/v2.0/token",
+				map[string]string{"Content-Type": ctype, "client-request-id": "corr-9"}, f.Encode())
+			checkAADError(t, r, tt.status, tt.err, tt.code)
+			if m := r.json(t); m["correlation_id"] != "corr-9" {
+				t.Errorf("correlation_id %v", m["correlation_id"])
+			}
+		})
+	}
+}
+
+func checkAADError(t *testing.T, r response, status int, oauthErr string, code int) {
+	t.Helper()
+	if r.status != status {
+		t.Errorf("status %d, want %d: %s", r.status, status, r.body)
+	}
+	var e aadError
+	if err := json.Unmarshal(r.body, &e); err != nil {
+		t.Fatalf("not an AADSTS error: %v: %s", err, r.body)
+	}
+	if e.Error != oauthErr {
+		t.Errorf("error %q, want %q", e.Error, oauthErr)
+	}
+	if len(e.ErrorCodes) != 1 || e.ErrorCodes[0] != code {
+		t.Errorf("error_codes %v, want [%d]", e.ErrorCodes, code)
+	}
+	m := aadDescription.FindStringSubmatch(e.ErrorDescription)
+	if m == nil || m[1] != itoa(code) {
+		t.Errorf("error_description %q", e.ErrorDescription)
+	}
+	if _, err := time.Parse(aadTimestampLayout, e.Timestamp); err != nil {
+		t.Errorf("timestamp %q: %v", e.Timestamp, err)
+	}
+	if e.TraceID == "" || e.CorrelationID == "" || !strings.HasSuffix(e.ErrorURI, "/error?code="+itoa(code)) {
+		t.Errorf("trace/correlation/uri: %+v", e)
+	}
+	if !strings.HasPrefix(r.header.Get("Content-Type"), "application/json") {
+		t.Errorf("Content-Type %q", r.header.Get("Content-Type"))
+	}
+}
+
+func itoa(n int) string { return big.NewInt(int64(n)).String() }
+
+// testCert returns a self-signed certificate and its key.
+func testCert(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
+	t.Helper()
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "graphtest"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cert, key
+}
+
+// assertion builds a client assertion; alg is RS256 or PS256.
+func assertion(t *testing.T, key *rsa.PrivateKey, alg string, header, claims map[string]any) string {
+	t.Helper()
+	h, _ := json.Marshal(header)
+	c, _ := json.Marshal(claims)
+	signing := b64.EncodeToString(h) + "." + b64.EncodeToString(c)
+	sum := sha256.Sum256([]byte(signing))
+	var sig []byte
+	var err error
+	if alg == "PS256" {
+		sig, err = rsa.SignPSS(rand.Reader, key, crypto.SHA256, sum[:], nil)
+	} else {
+		sig, err = rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, sum[:])
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return signing + "." + b64.EncodeToString(sig)
+}
+
+func TestClientAssertion(t *testing.T) {
+	cert, key := testCert(t)
+	otherCert, otherKey := testCert(t)
+	s := newTestServer(t, Options{Certificate: cert})
+	thumb := sha256.Sum256(cert.Raw)
+	otherThumb := sha256.Sum256(otherCert.Raw)
+	now := time.Now().Unix()
+	goodHeader := func(alg string) map[string]any {
+		return map[string]any{"alg": alg, "typ": "JWT", "x5t#S256": b64.EncodeToString(thumb[:])}
+	}
+	goodClaims := func() map[string]any {
+		return map[string]any{"aud": s.TokenEndpoint(), "iss": s.ClientID, "sub": s.ClientID,
+			"jti": "1", "nbf": now - 10, "exp": now + 600}
+	}
+	tests := []struct {
+		name   string
+		key    *rsa.PrivateKey
+		alg    string
+		header func(map[string]any)
+		claims func(map[string]any)
+		code   int // 0: success
+	}{
+		{"RS256", key, "RS256", nil, nil, 0},
+		{"PS256", key, "PS256", nil, nil, 0},
+		{"wrong key", otherKey, "RS256", nil, nil, 700027},
+		{"other thumbprint", key, "RS256", func(h map[string]any) { h["x5t#S256"] = b64.EncodeToString(otherThumb[:]) }, nil, 700027},
+		{"no thumbprint", key, "RS256", func(h map[string]any) { delete(h, "x5t#S256") }, nil, 700027},
+		{"expired", key, "RS256", nil, func(c map[string]any) { c["exp"] = now - 1 }, 700024},
+		{"wrong audience", key, "RS256", nil, func(c map[string]any) { c["aud"] = "https://login.microsoftonline.com/x/oauth2/v2.0/token" }, 700212},
+		{"wrong issuer", key, "RS256", nil, func(c map[string]any) { c["iss"] = "someone" }, 700021},
+		{"alg none", key, "RS256", func(h map[string]any) { h["alg"] = "none" }, nil, 700027},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h, c := goodHeader(tt.alg), goodClaims()
+			if tt.header != nil {
+				tt.header(h)
+			}
+			if tt.claims != nil {
+				tt.claims(c)
+			}
+			f := url.Values{
+				"grant_type": {"client_credentials"}, "client_id": {s.ClientID},
+				"scope":                 {"https://graph.microsoft.com/.default"},
+				"client_assertion_type": {assertionType},
+				"client_assertion":      {assertion(t, tt.key, tt.alg, h, c)},
+			}
+			r := postForm(t, s.TokenEndpoint(), f)
+			if tt.code != 0 {
+				checkAADError(t, r, 401, "invalid_client", tt.code)
+				return
+			}
+			if r.status != 200 {
+				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			if c := claimsOf(t, r.json(t)["access_token"].(string)); c["appidacr"] != "2" {
+				t.Errorf("appidacr %v", c["appidacr"])
+			}
+		})
+	}
+}
+
+func TestDiscovery(t *testing.T) {
+	s := newTestServer(t, Options{})
+	r := do(t, "GET", s.AuthorityHost+"/"+s.TenantID+"/v2.0/.well-known/openid-configuration", nil, "")
+	if r.status != 200 || r.json(t)["token_endpoint"] != s.TokenEndpoint() {
+		t.Errorf("openid-configuration: %d %s", r.status, r.body)
+	}
+	r = do(t, "GET", s.AuthorityHost+"/"+s.TenantID+"/discovery/v2.0/keys", nil, "")
+	if keys, _ := r.json(t)["keys"].([]any); r.status != 200 || len(keys) != 1 {
+		t.Errorf("keys: %d %s", r.status, r.body)
+	}
+	r = do(t, "GET", s.AuthorityHost+"/common/discovery/instance?api-version=1.1", nil, "")
+	if r.status != 200 {
+		t.Errorf("instance discovery: %d %s", r.status, r.body)
+	}
+}

@@ -1,0 +1,433 @@
+// Package graphtest provides an in-process fake of the Microsoft identity
+// platform and of the Microsoft Graph v1.0 users API, for tests.
+//
+// Like net/http/httptest, it starts real HTTP listeners on the loopback
+// interface: one plays the identity platform (the authority host, serving
+// /{tenant}/oauth2/v2.0/token), the other plays Graph (serving /v1.0/users
+// and friends). Keeping them on separate hosts lets a test prove that a
+// client never sends a token, or anything else, to the wrong one.
+//
+// The fake speaks the wire formats of the real services: client credentials
+// with a secret or a certificate-signed assertion, signed JWT access tokens,
+// AADSTS error bodies, OData query options with their $ names, @odata.context,
+// @odata.nextLink with opaque skip tokens, @odata.count, delta links, Graph's
+// ODataError bodies and its request-id, client-request-id and Date headers,
+// and 401 InvalidAuthenticationToken for a missing, bad, expired or revoked
+// token. Its directory is in memory, seeded with deterministic users.
+//
+// Tests observe what clients sent through counters ([Server.TokenRequests],
+// [Server.Requests]) and the request log ([Server.LastRequest],
+// [Server.Recorded]), and inject faults through interceptors
+// ([Server.InterceptGraph], [Server.InterceptIdentity]) and
+// [Server.RevokeTokens].
+//
+// A Server is safe for concurrent use.
+package graphtest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/base64"
+	"io"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Default credentials of a Server whose Options leave them empty. They are
+// fixed fake values, so a test can spell them out.
+const (
+	DefaultTenantID     = "00000000-0000-4000-8000-00000000face"
+	DefaultClientID     = "00000000-0000-4000-8000-0000000c1e47"
+	DefaultClientSecret = "graphtest-fake-client-secret"
+	DefaultDomain       = "contoso.example"
+)
+
+// graphAppID is the well-known application id of Microsoft Graph.
+const graphAppID = "00000003-0000-0000-c000-000000000000"
+
+// graphResource is the audience of access tokens for Graph.
+const graphResource = "https://graph.microsoft.com"
+
+// Operation names, the operationIds of the Graph users API, as counted by
+// [Server.Requests] and recorded in [Request.Op]. Requests to the token
+// endpoint are recorded as OpToken.
+const (
+	OpListUsers        = "listUsers"
+	OpGetUser          = "getUser"
+	OpCreateUser       = "createUser"
+	OpUpdateUser       = "updateUser"
+	OpDeleteUser       = "deleteUser"
+	OpCountUsers       = "countUsers"
+	OpDeltaUsers       = "deltaUsers"
+	OpListUserMemberOf = "listUserMemberOf"
+	OpToken            = "token"
+)
+
+var allOps = []string{
+	OpListUsers, OpGetUser, OpCreateUser, OpUpdateUser, OpDeleteUser,
+	OpCountUsers, OpDeltaUsers, OpListUserMemberOf, OpToken,
+}
+
+// Options configures a Server. The zero value is usable.
+type Options struct {
+	// TenantID, ClientID and ClientSecret are the credentials the token
+	// endpoint accepts. Empty fields take DefaultTenantID, DefaultClientID and
+	// DefaultClientSecret.
+	TenantID, ClientID, ClientSecret string
+
+	// Domain is the tenant's verified domain, used in seeded
+	// userPrincipalNames; the token endpoint also accepts it in place of the
+	// tenant id. Default DefaultDomain.
+	Domain string
+
+	// Certificate, when set, makes the token endpoint also accept a
+	// client_assertion JWT signed (RS256 or PS256) by the certificate's RSA
+	// key, carrying the certificate's x5t#S256 (or x5t) thumbprint, with
+	// iss and sub the client id, aud the token endpoint URL and a valid exp.
+	Certificate *x509.Certificate
+
+	// Users is how many generated users to seed the directory with. The same
+	// Users and Seed always give the same users, ids included.
+	Users int
+	// Seed varies the generated users.
+	Seed int64
+
+	// TokenLifetime is the lifetime of issued access tokens. Default 1h.
+	TokenLifetime time.Duration
+
+	// Roles are the application roles put in access tokens' roles claim.
+	// Default User.ReadWrite.All. The fake does not enforce them.
+	Roles []string
+
+	// PageSize is the page size of collections when the request has no $top
+	// (or Prefer: odata.maxpagesize for delta). Default 100, as Graph.
+	PageSize int
+
+	// MaxRecorded bounds the request log returned by Recorded: the most
+	// recent MaxRecorded requests are kept. Default 1000; negative keeps none.
+	// Counters and LastRequest are not bounded by it.
+	MaxRecorded int
+
+	// Now, when set, is the server's clock: token issue and expiry, Date
+	// headers, timestamps. Default time.Now.
+	Now func() time.Time
+}
+
+// Interceptor inspects a request before the fake handles it. It returns true
+// when it has written the response itself (a fault), false to let the fake
+// answer normally. The request body may be read: the fake has buffered it
+// and restores it for the normal handler.
+type Interceptor func(w http.ResponseWriter, r *http.Request) bool
+
+// Request is a request recorded by the Server, exactly as received.
+type Request struct {
+	Op       string // operation name (the Op... constants), "" when no route matched
+	Method   string
+	Path     string // decoded path
+	RawPath  string // path as sent on the wire (escaped)
+	RawQuery string // query as sent, e.g. "$top=5&$select=id"
+	Query    url.Values
+	Header   http.Header
+	Body     []byte
+	Time     time.Time
+}
+
+// Server is a running fake of the identity platform and Graph. Create it
+// with NewServer and stop it with Close.
+type Server struct {
+	// AuthorityHost is the identity platform's base URL, e.g.
+	// "http://127.0.0.1:38711". The token endpoint is
+	// AuthorityHost + "/" + TenantID + "/oauth2/v2.0/token".
+	AuthorityHost string
+	// GraphEndpoint is Graph's base URL without version, e.g.
+	// "http://127.0.0.1:38712".
+	GraphEndpoint string
+	// GraphURL is GraphEndpoint + "/v1.0", the base of every Graph call.
+	GraphURL string
+	// TenantID, ClientID and ClientSecret are the accepted credentials.
+	TenantID, ClientID, ClientSecret string
+	// Domain is the tenant's domain.
+	Domain string
+
+	identity, graph *httptest.Server
+	opts            Options
+	key             *rsa.PrivateKey // signs access tokens; immutable
+	kid             string
+	certS256        string // base64url SHA-256 of Certificate, "" without one
+	certS1          string // base64url SHA-1 of Certificate
+	spID            string // object id of the app's service principal (oid claim)
+
+	dir *directory
+
+	// counts maps each operation name to its request counter. The map is
+	// built once in NewServer and never changed; the counters are atomic.
+	counts map[string]*atomic.Int64
+	// tokenSeq numbers issued tokens; revokedBelow is the first sequence
+	// number still valid after RevokeTokens.
+	tokenSeq, revokedBelow atomic.Uint64
+	// graphHook and identityHook hold the current Interceptor of each listener.
+	graphHook, identityHook atomic.Pointer[Interceptor]
+
+	// logMu guards log, logNext and last.
+	logMu   sync.Mutex
+	log     []Request // ring of the most recent MaxRecorded requests
+	logNext int       // total requests ever logged
+	last    map[string]Request
+}
+
+// NewServer starts a Server on two loopback listeners. It panics if it
+// cannot listen, like httptest.NewServer.
+func NewServer(opts Options) *Server {
+	if opts.TenantID == "" {
+		opts.TenantID = DefaultTenantID
+	}
+	if opts.ClientID == "" {
+		opts.ClientID = DefaultClientID
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = DefaultClientSecret
+	}
+	if opts.Domain == "" {
+		opts.Domain = DefaultDomain
+	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = time.Hour
+	}
+	if opts.Roles == nil {
+		opts.Roles = []string{"User.ReadWrite.All"}
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = 100
+	}
+	if opts.PageSize > 999 {
+		opts.PageSize = 999
+	}
+	if opts.MaxRecorded == 0 {
+		opts.MaxRecorded = 1000
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("graphtest: generating signing key: " + err.Error())
+	}
+	s := &Server{
+		TenantID:     opts.TenantID,
+		ClientID:     opts.ClientID,
+		ClientSecret: opts.ClientSecret,
+		Domain:       opts.Domain,
+		opts:         opts,
+		key:          key,
+		dir:          newDirectory(),
+		counts:       make(map[string]*atomic.Int64, len(allOps)),
+		last:         make(map[string]Request),
+		spID:         seededUUID(opts.Seed, -1),
+	}
+	n, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
+	s.kid = b64.EncodeToString(n.Bytes())
+	if c := opts.Certificate; c != nil {
+		s256 := sha256.Sum256(c.Raw)
+		s1 := sha1.Sum(c.Raw)
+		s.certS256 = base64.RawURLEncoding.EncodeToString(s256[:])
+		s.certS1 = base64.RawURLEncoding.EncodeToString(s1[:])
+	}
+	for _, op := range allOps {
+		s.counts[op] = new(atomic.Int64)
+	}
+	s.seed(opts.Users, opts.Seed)
+
+	s.identity = httptest.NewServer(http.HandlerFunc(s.serveIdentity))
+	s.graph = httptest.NewServer(http.HandlerFunc(s.serveGraph))
+	s.AuthorityHost = s.identity.URL
+	s.GraphEndpoint = s.graph.URL
+	s.GraphURL = s.graph.URL + "/v1.0"
+	return s
+}
+
+// Close shuts both listeners down and waits for outstanding requests.
+func (s *Server) Close() {
+	s.identity.Close()
+	s.graph.Close()
+}
+
+// TokenEndpoint returns the URL of the tenant's token endpoint.
+func (s *Server) TokenEndpoint() string {
+	return s.AuthorityHost + "/" + s.TenantID + "/oauth2/v2.0/token"
+}
+
+// Client returns an *http.Client for the Server's listeners. Any client
+// works; this one is tied to the listeners' lifetime like httptest's.
+func (s *Server) Client() *http.Client {
+	return s.graph.Client()
+}
+
+func (s *Server) now() time.Time { return s.opts.Now() }
+
+// TokenRequests returns how many requests reached the token endpoint,
+// successful or not.
+func (s *Server) TokenRequests() int { return int(s.counts[OpToken].Load()) }
+
+// Requests returns how many requests were routed to the operation op (an Op
+// constant), counting every attempt: those answered by an interceptor, with
+// 401 or with any other error included. Unknown names count zero.
+func (s *Server) Requests(op string) int {
+	if c := s.counts[op]; c != nil {
+		return int(c.Load())
+	}
+	return 0
+}
+
+// LastRequest returns the most recent request routed to op, and whether
+// there was one.
+func (s *Server) LastRequest(op string) (Request, bool) {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	r, ok := s.last[op]
+	return r, ok
+}
+
+// Recorded returns the most recent requests to either listener, oldest
+// first, at most Options.MaxRecorded of them. The token requests among them
+// carry the credentials the client sent: the fake's own, never a real one.
+func (s *Server) Recorded() []Request {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	n := len(s.log)
+	out := make([]Request, 0, n)
+	if n == 0 {
+		return out
+	}
+	start := s.logNext % cap(s.log)
+	if n < cap(s.log) {
+		start = 0
+	}
+	for i := range n {
+		out = append(out, s.log[(start+i)%n])
+	}
+	return out
+}
+
+// ResetRecorded clears the request log and LastRequest, not the counters.
+func (s *Server) ResetRecorded() {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	s.log = s.log[:0]
+	s.logNext = 0
+	clear(s.last)
+}
+
+// InterceptGraph installs fn in front of every request to the Graph listener,
+// replacing any previous one; nil removes it. The request has been counted
+// and recorded when fn runs, and is not yet authenticated.
+func (s *Server) InterceptGraph(fn Interceptor) { s.graphHook.Store(hookPtr(fn)) }
+
+// InterceptIdentity installs fn in front of every request to the identity
+// listener, replacing any previous one; nil removes it.
+func (s *Server) InterceptIdentity(fn Interceptor) { s.identityHook.Store(hookPtr(fn)) }
+
+func hookPtr(fn Interceptor) *Interceptor {
+	if fn == nil {
+		return nil
+	}
+	return &fn
+}
+
+// RevokeTokens makes every access token issued so far invalid: Graph answers
+// them with 401 InvalidAuthenticationToken even before they expire, as after
+// a revocation. Tokens issued afterwards work.
+func (s *Server) RevokeTokens() {
+	s.revokedBelow.Store(s.tokenSeq.Load() + 1)
+}
+
+// maxBody caps request bodies the fake reads.
+const maxBody = 4 << 20
+
+// capture counts and records r under op, buffering its body so that both
+// the interceptor and the handler can read it. It returns false, having
+// answered 413, when the body is too large.
+func (s *Server) capture(op string, r *http.Request) ([]byte, error) {
+	var body []byte
+	var err error
+	if r.Body != nil {
+		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		r.Body.Close()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	if c := s.counts[op]; c != nil {
+		c.Add(1)
+	}
+	rec := Request{
+		Op:       op,
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		RawPath:  r.URL.EscapedPath(),
+		RawQuery: r.URL.RawQuery,
+		Query:    r.URL.Query(),
+		Header:   r.Header.Clone(),
+		Body:     body,
+		Time:     s.now(),
+	}
+	s.logMu.Lock()
+	if s.opts.MaxRecorded > 0 {
+		if s.log == nil {
+			s.log = make([]Request, 0, s.opts.MaxRecorded)
+		}
+		if len(s.log) < cap(s.log) {
+			s.log = append(s.log, rec)
+		} else {
+			s.log[s.logNext%cap(s.log)] = rec
+		}
+	}
+	s.logNext++
+	if op != "" {
+		s.last[op] = rec
+	}
+	s.logMu.Unlock()
+	if len(body) > maxBody {
+		return nil, errBodyTooLarge
+	}
+	return body, err
+}
+
+type constErr string
+
+func (e constErr) Error() string { return string(e) }
+
+const errBodyTooLarge = constErr("request body too large")
+
+// intercept runs the listener's interceptor, if any, with a fresh body
+// reader, and restores the body for the handler.
+func intercept(hook *atomic.Pointer[Interceptor], w http.ResponseWriter, r *http.Request, body []byte) bool {
+	fn := hook.Load()
+	if fn == nil {
+		return false
+	}
+	handled := (*fn)(w, r)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return handled
+}
+
+// pathSegments splits an escaped path into unescaped segments, so that an
+// escaped "/" (%2F) stays inside its segment and "#" (%23) decodes.
+func pathSegments(escaped string) ([]string, bool) {
+	parts := strings.Split(strings.Trim(escaped, "/"), "/")
+	for i, p := range parts {
+		u, err := url.PathUnescape(p)
+		if err != nil {
+			return nil, false
+		}
+		parts[i] = u
+	}
+	return parts, true
+}
