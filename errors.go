@@ -34,6 +34,8 @@ type Error struct {
 	// Method and Path name the request (no query: it may carry personal data in $filter).
 	Method string
 	Path   string
+	// Attempts is how many times the call was sent, retries included.
+	Attempts int
 }
 
 // ErrorDetail is one entry of a Graph error's details.
@@ -61,6 +63,11 @@ func (e *Error) Error() string {
 		b.WriteString(e.RequestID)
 		b.WriteByte(')')
 	}
+	if e.Attempts > 1 {
+		b.WriteString(" after ")
+		b.WriteString(strconv.Itoa(e.Attempts))
+		b.WriteString(" attempts")
+	}
 	return b.String()
 }
 
@@ -85,20 +92,20 @@ func firstLine(s string) string {
 // HTML page from a proxy is of no use past its start.
 const maxErrorBody = 64 << 10
 
-// newError builds an *Error from a non-2xx response and closes its body.
-func newError(resp *http.Response) *Error {
+// newError builds an *Error from a non-2xx response to req and closes its body.
+func newError(resp *http.Response, req *http.Request) *Error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	// Drain a little more so the connection can be reused; give up on anything larger.
 	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 
 	e := parseError(resp.StatusCode, resp.Header, body)
-	if resp.Request != nil {
-		e.Method = resp.Request.Method
-		if resp.Request.URL != nil {
-			e.Path = resp.Request.URL.Path
-		}
+	e.Method = req.Method
+	e.Path = req.URL.Path
+	if e.ClientRequestID == "" {
+		e.ClientRequestID = req.Header.Get("client-request-id")
 	}
+	e.Attempts = 1
 	return e
 }
 

@@ -14,6 +14,8 @@ package graph
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -57,7 +59,13 @@ type Config struct {
 	// TenantID, ClientID and Credential. Tokens are attached only to requests for the Graph host.
 	TokenSource auth.TokenSource
 
-	// Logger, when set, receives the auth package's log lines. It never receives secrets or tokens.
+	// Retry is how calls are retried when Graph throttles them or is unavailable; see RetryPolicy.
+	// The zero value means the defaults: 3 retries within 5 minutes of waiting.
+	Retry RetryPolicy
+
+	// Logger, when set, receives a debug line per attempt (method, path, status, duration, attempt,
+	// request-id), a warning when Graph throttles, and the auth package's lines. It never receives a
+	// header value, a body, a secret or a token.
 	Logger *slog.Logger
 }
 
@@ -101,9 +109,9 @@ func (e *ConfigError) Error() string {
 type Client struct {
 	*gen.ClientWithResponses
 
-	base    *url.URL            // Graph base URL, with a trailing slash
-	server  string              // base.String(): what generated request builders take
-	doer    gen.HttpRequestDoer // sends requests and turns non-2xx answers into *Error
+	base    *url.URL // Graph base URL, with a trailing slash
+	server  string   // base.String(): what generated request builders take
+	doer    *doer    // sends requests: retries, 401 recovery, typed errors
 	editors []gen.RequestEditorFn
 	tokens  auth.TokenSource
 }
@@ -127,6 +135,7 @@ func NewClient(cfg Config) (*Client, error) {
 	if hc == nil {
 		hc = &http.Client{}
 	}
+	graphClient := protectRedirects(hc, base.Scheme, base.Host)
 
 	tokens := cfg.TokenSource
 	if tokens == nil {
@@ -163,9 +172,15 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 
 	c := &Client{
-		base:    base,
-		server:  base.String(),
-		doer:    &doer{client: hc},
+		base:   base,
+		server: base.String(),
+		doer: &doer{
+			client: graphClient,
+			retry:  cfg.Retry.withDefaults(),
+			logger: cfg.Logger,
+			reauth: reauthFunc(editor, tokens),
+			sleep:  sleepContext,
+		},
 		editors: []gen.RequestEditorFn{editor.Edit, setUserAgent},
 		tokens:  tokens,
 	}
@@ -178,6 +193,43 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// reauthFunc returns the doer's 401 recovery: drop the token the request carried (compare-and-drop,
+// so concurrent 401s for one token cause one refetch), get a new one, with the challenge's claims when
+// Graph sent a Continuous Access Evaluation challenge, and set it on the request. Nil when tokens
+// cannot drop a token, since replaying with the same token would only fail again.
+func reauthFunc(editor *auth.Editor, tokens auth.TokenSource) func(context.Context, *http.Request, string) error {
+	if _, ok := tokens.(auth.Invalidator); !ok {
+		return nil
+	}
+	return func(ctx context.Context, req *http.Request, claims string) error {
+		editor.InvalidateRequest(req)
+		if claims != "" {
+			cs, ok := tokens.(interface {
+				TokenWithClaims(context.Context, string) (*auth.Token, error)
+			})
+			decoded, err := decodeClaims(claims)
+			if ok && err == nil {
+				if _, err := cs.TokenWithClaims(ctx, decoded); err != nil {
+					return err
+				}
+			}
+		}
+		req.Header.Del("Authorization")
+		return editor.Edit(ctx, req)
+	}
+}
+
+// decodeClaims decodes a challenge's claims parameter, which is base64 (padded or not) of a JSON
+// claims request.
+func decodeClaims(s string) (string, error) {
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(s); err == nil && json.Valid(b) {
+			return string(b), nil
+		}
+	}
+	return "", errors.New("graph: undecodable claims challenge")
 }
 
 // BaseURL returns the Graph base URL the client sends requests to, with a trailing slash.

@@ -310,7 +310,7 @@ func TestErrorIsTyped(t *testing.T) {
 		Message:   "Resource 'x' does not exist or one of its queried reference-property objects are not present.",
 		RequestID: "1f2e0000-aaaa", ClientRequestID: "c0ffee00-bbbb",
 		Date:       time.Date(2021, 7, 2, 1, 40, 19, 0, time.UTC),
-		RetryAfter: 3 * time.Second, Method: "GET", Path: "/v1.0/users/x",
+		RetryAfter: 3 * time.Second, Method: "GET", Path: "/v1.0/users/x", Attempts: 1,
 	}
 	if !reflect.DeepEqual(gerr, want) {
 		t.Errorf("error =\n%#v\nwant\n%#v", gerr, want)

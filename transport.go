@@ -1,30 +1,379 @@
 package graph
 
 import (
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"strings"
+	"time"
 )
 
 // maxBody caps a successful response body. A page of 999 users with every property selected is a few
 // megabytes; anything past this limit is an error rather than memory the process cannot spare.
 const maxBody = 64 << 20
 
-// doer sends requests for the generated client. It turns every non-2xx answer into an *Error (so no
-// caller has to inspect JSONDefault) and caps the body of the others.
+// RetryPolicy says how a call is retried when Graph throttles it (429) or is unavailable (503, 504),
+// and when a request fails in transport. A 429 is retried for any method, since Graph did not process
+// the request; the other cases only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE). Graph's
+// Retry-After is honoured; without one the wait grows exponentially with jitter.
+//
+// The zero value of each field means its default. Set it per client in Config.Retry, or per call with
+// WithRetryPolicy.
+type RetryPolicy struct {
+	// MaxRetries is how many times a call is retried after its first attempt. Default 3; negative
+	// means no retries.
+	MaxRetries int
+	// MaxWait is the total time a call may spend waiting between attempts. A wait that would exceed
+	// it is not started: the last answer is returned instead. Default 5 minutes.
+	MaxWait time.Duration
+	// BaseDelay is the first backoff delay when Graph sends no Retry-After. Default 1 s; it doubles
+	// with each retry, with full jitter, up to MaxDelay (default 30 s).
+	BaseDelay time.Duration
+	MaxDelay  time.Duration
+}
+
+func (p RetryPolicy) withDefaults() RetryPolicy {
+	switch {
+	case p.MaxRetries == 0:
+		p.MaxRetries = 3
+	case p.MaxRetries < 0:
+		p.MaxRetries = 0
+	}
+	if p.MaxWait <= 0 {
+		p.MaxWait = 5 * time.Minute
+	}
+	if p.BaseDelay <= 0 {
+		p.BaseDelay = time.Second
+	}
+	if p.MaxDelay <= 0 {
+		p.MaxDelay = 30 * time.Second
+	}
+	return p
+}
+
+type retryKey struct{}
+
+// WithRetryPolicy returns a context that makes the calls made with it use p instead of the client's
+// policy.
+func WithRetryPolicy(ctx context.Context, p RetryPolicy) context.Context {
+	return context.WithValue(ctx, retryKey{}, p)
+}
+
+// doer sends the requests of the generated client and of the helpers. One concern per step:
+//   - a client-request-id per logical call, kept across its attempts;
+//   - retries of 429, 503, 504 and transport errors, waiting as Graph asks, never past the caller's
+//     context or the wait budget;
+//   - one token refresh and replay on a 401 InvalidAuthenticationToken or a claims challenge;
+//   - every answer outside 2xx becomes an *Error, so no caller inspects JSONDefault;
+//   - the body of the others is capped.
+//
+// A doer is immutable after NewClient and safe for concurrent use.
 type doer struct {
-	client *http.Client
+	client *http.Client // has redirect protection installed (see protectRedirects)
+	retry  RetryPolicy  // the client's policy, defaults applied
+	logger *slog.Logger // nil: no logging
+
+	// reauth drops the token req carried, gets a new one (with claims, when not empty) and sets it on
+	// req. Nil when the client has no way to refresh (a static TokenSource).
+	reauth func(ctx context.Context, req *http.Request, claims string) error
+
+	// sleep waits d or until ctx ends; a test seam.
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
-	resp, err := d.client.Do(req)
+	ctx := req.Context()
+	policy := d.retry
+	if p, ok := ctx.Value(retryKey{}).(RetryPolicy); ok {
+		policy = p.withDefaults()
+	}
+	if req.Header.Get("client-request-id") == "" {
+		req.Header.Set("client-request-id", newRequestID())
+	}
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+
+	var waited time.Duration
+	reauthed := false
+	for attempt := 1; ; attempt++ {
+		if attempt > 1 {
+			if err := rewind(req); err != nil {
+				return nil, err
+			}
+		}
+		start := time.Now()
+		resp, err := d.client.Do(req)
+		d.logAttempt(ctx, req, resp, err, attempt, time.Since(start))
+
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if !idempotent(req.Method) || !replayable || attempt > policy.MaxRetries {
+				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
+			}
+			delay := backoff(policy, attempt)
+			if waited+delay > policy.MaxWait {
+				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
+			}
+			if err := d.sleep(ctx, delay); err != nil {
+				return nil, err
+			}
+			waited += delay
+			continue
+		}
+
+		status := resp.StatusCode
+		if status >= 200 && status <= 299 {
+			resp.Body = &cappedBody{rc: resp.Body, left: maxBody}
+			return resp, nil
+		}
+
+		if status == http.StatusUnauthorized && !reauthed && d.reauth != nil && replayable {
+			gerr := newError(resp, req)
+			claims, challenged := claimsChallenge(resp.Header)
+			if gerr.Code == "InvalidAuthenticationToken" || challenged {
+				reauthed = true
+				if err := d.reauth(ctx, req, claims); err != nil {
+					return nil, err
+				}
+				attempt-- // the replay with a new token is not a retry
+				continue
+			}
+			gerr.Attempts = attempt
+			return nil, gerr
+		}
+
+		retryable := status == http.StatusTooManyRequests ||
+			((status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout) && idempotent(req.Method))
+		if !retryable || !replayable || attempt > policy.MaxRetries {
+			gerr := newError(resp, req)
+			gerr.Attempts = attempt
+			return nil, gerr
+		}
+		delay := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		if delay == 0 {
+			delay = backoff(policy, attempt)
+		}
+		if waited+delay > policy.MaxWait {
+			gerr := newError(resp, req)
+			gerr.Attempts = attempt
+			return nil, gerr
+		}
+		if status == http.StatusTooManyRequests && d.logger != nil {
+			d.logger.LogAttrs(ctx, slog.LevelWarn, "graph: throttled",
+				slog.String("method", req.Method), slog.String("path", req.URL.Path),
+				slog.Duration("retry_after", delay), slog.Int("attempt", attempt),
+				slog.String("request_id", resp.Header.Get("request-id")))
+		}
+		drainAndClose(resp.Body)
+		if err := d.sleep(ctx, delay); err != nil {
+			return nil, err
+		}
+		waited += delay
+	}
+}
+
+func (d *doer) logAttempt(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, took time.Duration) {
+	if d.logger == nil || !d.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", req.Method), slog.String("path", req.URL.Path),
+		slog.Int("attempt", attempt), slog.Duration("duration", took),
+	}
+	if resp != nil {
+		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("request-id")))
+	}
 	if err != nil {
-		return nil, err
+		// Transport errors from net/http name the URL; keep only the kind of failure.
+		attrs = append(attrs, slog.String("error", transportErrorKind(err)))
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newError(resp)
+	d.logger.LogAttrs(ctx, slog.LevelDebug, "graph: attempt", attrs...)
+}
+
+func transportErrorKind(err error) string {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline exceeded"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed"
 	}
-	resp.Body = &cappedBody{rc: resp.Body, left: maxBody}
-	return resp, nil
+	return "transport error"
+}
+
+// rewind resets req's body for another attempt.
+func rewind(req *http.Request) error {
+	if req.Body == nil || req.Body == http.NoBody {
+		return nil
+	}
+	if req.GetBody == nil {
+		return errors.New("graph: request body cannot be replayed")
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return err
+	}
+	req.Body = body
+	return nil
+}
+
+func idempotent(method string) bool {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+		return true
+	}
+	return false
+}
+
+// backoff returns the wait before retry number attempt (1-based) when Graph sent no Retry-After:
+// full jitter over an exponentially growing ceiling.
+func backoff(p RetryPolicy, attempt int) time.Duration {
+	ceiling := p.BaseDelay << min(attempt-1, 20)
+	if ceiling <= 0 || ceiling > p.MaxDelay {
+		ceiling = p.MaxDelay
+	}
+	return ceiling/2 + rand.N(ceiling/2+1)
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// claimsChallenge reads a Continuous Access Evaluation challenge,
+// WWW-Authenticate: Bearer error="insufficient_claims", claims="<base64>", and returns the claims
+// parameter as sent.
+func claimsChallenge(h http.Header) (string, bool) {
+	for _, v := range h.Values("WWW-Authenticate") {
+		params := authParams(v)
+		if params["error"] == "insufficient_claims" && params["claims"] != "" {
+			return params["claims"], true
+		}
+	}
+	return "", false
+}
+
+// authParams parses the auth-params of a Bearer challenge (RFC 7235): key=value or key="value" pairs
+// separated by commas.
+func authParams(v string) map[string]string {
+	scheme, rest, _ := strings.Cut(strings.TrimSpace(v), " ")
+	if !strings.EqualFold(scheme, "Bearer") {
+		return nil
+	}
+	params := map[string]string{}
+	for rest != "" {
+		rest = strings.TrimLeft(rest, " ,")
+		key, after, ok := strings.Cut(rest, "=")
+		if !ok {
+			break
+		}
+		key = strings.ToLower(strings.TrimSpace(key))
+		var val string
+		if strings.HasPrefix(after, `"`) {
+			after = after[1:]
+			var b strings.Builder
+			i := 0
+			for ; i < len(after); i++ {
+				if after[i] == '\\' && i+1 < len(after) {
+					i++
+					b.WriteByte(after[i])
+					continue
+				}
+				if after[i] == '"' {
+					break
+				}
+				b.WriteByte(after[i])
+			}
+			val = b.String()
+			if i < len(after) {
+				i++
+			}
+			rest = after[i:]
+		} else {
+			val, rest, _ = strings.Cut(after, ",")
+			val = strings.TrimSpace(val)
+		}
+		params[key] = val
+	}
+	return params
+}
+
+// newRequestID returns a random UUID (version 4) for client-request-id.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = crand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
+}
+
+// protectRedirects returns a copy of hc whose redirects never carry Authorization to a host other
+// than graphHost. The caller's client is not modified.
+func protectRedirects(hc *http.Client, scheme, graphHost string) *http.Client {
+	c := *hc
+	next := hc.CheckRedirect
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !strings.EqualFold(req.URL.Host, graphHost) || !strings.EqualFold(req.URL.Scheme, scheme) {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &c
+}
+
+// TransportError reports a request that got no HTTP answer, after Attempts attempts.
+type TransportError struct {
+	Method, Path string
+	Attempts     int
+	Err          error
+}
+
+func (e *TransportError) Error() string {
+	cause := e.Err
+	var ue *url.Error
+	if errors.As(cause, &ue) {
+		cause = ue.Err // url.Error repeats the URL, query included
+	}
+	return fmt.Sprintf("graph: %s %s: %v (after %d attempt(s))", e.Method, e.Path, cause, e.Attempts)
+}
+
+// Unwrap returns the underlying error, for errors.Is(err, context.DeadlineExceeded) and the like.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, 4<<10)
+	_ = body.Close()
 }
 
 // cappedBody fails with ErrBodyTooLarge once more than its limit has been read.
