@@ -14,55 +14,45 @@ import (
 )
 
 // route resolves a Graph request to an operation and the key in its path
-// (the user id or UPN), or op "" when no operation matches. methodOK is
-// false when the path exists but not for r.Method.
-func route(r *http.Request) (op, key string, methodOK bool) {
+// (the user id or UPN). op is "" when nothing matches; known reports whether
+// the path exists for some method (so "" with known means 405).
+func route(r *http.Request) (op, key string, known bool) {
 	segs, ok := pathSegments(r.URL.EscapedPath())
-	if !ok || len(segs) < 2 || segs[0] != "v1.0" || segs[1] != "users" {
-		// users('key') is OData's key syntax for /users/key.
-		if ok && len(segs) >= 2 && segs[0] == "v1.0" && strings.HasPrefix(segs[1], "users('") && strings.HasSuffix(segs[1], "')") {
-			k := strings.ReplaceAll(segs[1][len("users('"):len(segs[1])-2], "''", "'")
-			segs = append([]string{"v1.0", "users", k}, segs[2:]...)
-		} else {
-			return "", "", false
-		}
+	if !ok || len(segs) < 2 || segs[0] != "v1.0" {
+		return "", "", false
+	}
+	// users('key') is OData's key syntax for users/key.
+	if k, found := strings.CutPrefix(segs[1], "users('"); found && strings.HasSuffix(k, "')") {
+		k = strings.ReplaceAll(k[:len(k)-2], "''", "'")
+		segs = append([]string{"v1.0", "users", k}, segs[2:]...)
+	}
+	if segs[1] != "users" {
+		return "", "", false
 	}
 	m := r.Method
+	pick := func(ops map[string]string) (string, string, bool) {
+		return ops[m], key, true
+	}
 	switch {
 	case len(segs) == 2:
-		switch m {
-		case http.MethodGet:
-			return OpListUsers, "", true
-		case http.MethodPost:
-			return OpCreateUser, "", true
-		}
-		return "", "", true
+		return pick(map[string]string{http.MethodGet: OpListUsers, http.MethodPost: OpCreateUser})
 	case len(segs) == 3 && segs[2] == "$count":
-		return OpCountUsers, "", m == http.MethodGet
+		return pick(map[string]string{http.MethodGet: OpCountUsers})
 	case len(segs) == 3 && (segs[2] == "delta()" || segs[2] == "delta" || segs[2] == "microsoft.graph.delta()"):
-		return OpDeltaUsers, "", m == http.MethodGet
+		return pick(map[string]string{http.MethodGet: OpDeltaUsers})
 	case len(segs) == 3:
-		switch m {
-		case http.MethodGet:
-			return OpGetUser, segs[2], true
-		case http.MethodPatch:
-			return OpUpdateUser, segs[2], true
-		case http.MethodDelete:
-			return OpDeleteUser, segs[2], true
-		}
-		return "", segs[2], true
+		key = segs[2]
+		return pick(map[string]string{http.MethodGet: OpGetUser, http.MethodPatch: OpUpdateUser, http.MethodDelete: OpDeleteUser})
 	case len(segs) == 4 && strings.EqualFold(segs[3], "memberOf"):
-		return OpListUserMemberOf, segs[2], m == http.MethodGet
+		key = segs[2]
+		return pick(map[string]string{http.MethodGet: OpListUserMemberOf})
 	}
 	return "", "", false
 }
 
 // serveGraph is the Graph listener.
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
-	op, key, methodOK := route(r)
-	if !methodOK {
-		op = ""
-	}
+	op, key, known := route(r)
 	body, err := s.capture(op, r)
 	if intercept(&s.graphHook, w, r, body) {
 		return
@@ -75,20 +65,18 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 		s.GraphError(w, r, http.StatusRequestEntityTooLarge, "Request_EntityTooLarge", "The request body is too large.")
 		return
 	}
-	if op == "" {
-		if methodOK {
-			s.GraphError(w, r, http.StatusBadRequest, "BadRequest",
-				fmt.Sprintf("Resource not found for the segment '%s'.", lastSegment(r.URL.Path)))
-		} else if _, _, exists := route(&http.Request{Method: http.MethodGet, URL: r.URL}); exists || key != "" {
-			s.GraphError(w, r, http.StatusMethodNotAllowed, "Request_BadRequest",
-				"Specified HTTP method is not allowed for the request target.")
-		} else if strings.TrimSuffix(r.URL.Path, "/") == "/v1.0/me" {
-			s.GraphError(w, r, http.StatusBadRequest, "BadRequest",
-				"/me request is only valid with delegated authentication flow.")
-		} else {
-			s.GraphError(w, r, http.StatusBadRequest, "BadRequest",
-				fmt.Sprintf("Resource not found for the segment '%s'.", lastSegment(r.URL.Path)))
-		}
+	switch {
+	case op == "" && known:
+		s.GraphError(w, r, http.StatusMethodNotAllowed, "Request_BadRequest",
+			"Specified HTTP method is not allowed for the request target.")
+		return
+	case op == "" && strings.TrimSuffix(r.URL.Path, "/") == "/v1.0/me":
+		s.GraphError(w, r, http.StatusBadRequest, "BadRequest",
+			"/me request is only valid with delegated authentication flow.")
+		return
+	case op == "":
+		s.GraphError(w, r, http.StatusBadRequest, "BadRequest",
+			fmt.Sprintf("Resource not found for the segment '%s'.", lastSegment(r.URL.Path)))
 		return
 	}
 	q, qerr := parseQuery(r.URL.RawQuery)
@@ -696,6 +684,9 @@ func (s *Server) deltaUsers(w http.ResponseWriter, r *http.Request, q queryParam
 		qe := err.(*queryError)
 		s.GraphError(w, r, http.StatusBadRequest, qe.code, qe.msg)
 		return
+	}
+	if sel != nil && !slices.Contains(sel, "id") {
+		sel = append(sel, "id") // delta items always carry their id
 	}
 	var f *filter
 	if q.has("$filter") {
