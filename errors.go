@@ -187,11 +187,10 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return 0
 	}
 	var d time.Duration
-	if f, err := strconv.ParseFloat(v, 64); err == nil {
-		if f != f || f <= 0 { // NaN or not positive
-			return 0
-		}
-		if f >= maxRetryAfter.Seconds() {
+	if isDecimal(v) {
+		// delay-seconds, with the fraction Graph sometimes sends. Too many digits to parse is huge.
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f >= maxRetryAfter.Seconds() {
 			return maxRetryAfter
 		}
 		d = time.Duration(f * float64(time.Second))
@@ -207,6 +206,22 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return maxRetryAfter
 	}
 	return d
+}
+
+// isDecimal reports whether s is digits with an optional fraction: "2", "2.128".
+func isDecimal(s string) bool {
+	digits, frac, hasDot := strings.Cut(s, ".")
+	if digits == "" || (hasDot && frac == "") {
+		return false
+	}
+	for _, part := range []string{digits, frac} {
+		for i := 0; i < len(part); i++ {
+			if part[i] < '0' || part[i] > '9' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // ErrForeignNextLink is returned when Graph's @odata.nextLink points somewhere other than the client's
