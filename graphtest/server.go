@@ -185,6 +185,18 @@ type Server struct {
 	last    map[string]Request
 }
 
+// signingKey returns the RSA key that signs access tokens. Generating a
+// 2048-bit key takes tens of milliseconds, so one key serves every Server of
+// the process; each Server still has its own key id, and Graph rejects
+// tokens carrying another Server's.
+var signingKey = sync.OnceValue(func() *rsa.PrivateKey {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic("graphtest: generating signing key: " + err.Error())
+	}
+	return key
+})
+
 // NewServer starts a Server on two loopback listeners. It panics if it
 // cannot listen, like httptest.NewServer.
 func NewServer(opts Options) *Server {
@@ -218,10 +230,7 @@ func NewServer(opts Options) *Server {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic("graphtest: generating signing key: " + err.Error())
-	}
+	key := signingKey()
 	s := &Server{
 		TenantID:     opts.TenantID,
 		ClientID:     opts.ClientID,
