@@ -1,24 +1,184 @@
+// Command graphspec cuts endpoints out of Microsoft's Graph OpenAPI description and adds them,
+// normalised for oapi-codegen, to typedgraph's spec.
+//
+// Usage:
+//
+//	graphspec -in FILE -path PATTERN [-path PATTERN ...] [-op 'METHOD /path=operationId' ...]
+//	          [-status 'METHOD /path=CODE' ...] [-merge SPEC] [-out FILE] [-keep-descriptions] [-title TEXT]
+//
+// For example, to add groups from the PowerShell SDK's Groups.yml to the spec:
+//
+//	go run ./cmd/graphspec -in Groups.yml -path /groups -path '/groups/{group-id}' \
+//	    -path '/groups/{group-id}/members/**' -merge api/graph-groups.yaml -out api/graph-groups.yaml
+//
+// The normalisation rules are those of api/README.md; see package internal/specslice.
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/typedgraph/graph/internal/specslice"
 )
 
 func main() {
-	src, _ := os.ReadFile(os.Args[1])
-	r, err := specslice.Slice(src, specslice.Options{Paths: os.Args[2:]})
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+const usage = `usage: graphspec -in FILE -path PATTERN [-path PATTERN ...] [flags]
+
+graphspec keeps the operations of a Microsoft Graph OpenAPI document (openapi.yaml, or a
+PowerShell SDK module file such as Users.yml) whose paths match the patterns, with every
+component they reference, rewritten by the rules of api/README.md. The result goes to
+standard output, or to -out; with -merge it is added to an existing spec, whose entries win.
+Kept operations, notes and merge conflicts are listed on standard error.
+
+Patterns: /users exact; /users/* one segment; /groups/** any depth (/groups included);
+/users#GET,POST only those methods. Paths match with or without the microsoft.graph. prefix
+of bound functions (/users/delta() or /users/microsoft.graph.delta()).
+
+Flags:
+`
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, ", ") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("graphspec", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var paths, ops, statuses multi
+	in := fs.String("in", "", "Microsoft's OpenAPI `file` to read (YAML or JSON)")
+	fs.Var(&paths, "path", "path `pattern` to keep; repeatable")
+	fs.Var(&ops, "op", "override one derived operationId: `'METHOD /path=ID'`; repeatable")
+	fs.Var(&statuses, "status", "set the code that replaces 2XX for one operation: `'METHOD /path=CODE'`; repeatable")
+	merge := fs.String("merge", "", "add the slice to this existing `spec`, keeping its entries and layout")
+	out := fs.String("out", "", "write to this `file` (it may be the -merge spec) instead of standard output")
+	keep := fs.Bool("keep-descriptions", false, "keep Microsoft's descriptions (rule 16 drops them); for reading, not committing")
+	title := fs.String("title", "", "info.title of the output (default: the input's)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 || *in == "" || len(paths) == 0 {
+		fmt.Fprintln(stderr, "graphspec: -in and at least one -path are required")
+		fs.Usage()
+		return 2
+	}
+	opt := specslice.Options{Paths: paths, KeepDescriptions: *keep, Title: *title,
+		OperationIDs: map[string]string{}, Statuses: map[string]int{}}
+	for _, o := range ops {
+		k, v, err := keyValue(o)
+		if err != nil {
+			fmt.Fprintf(stderr, "graphspec: -op %q: %v\n", o, err)
+			return 2
+		}
+		opt.OperationIDs[k] = v
+	}
+	for _, s := range statuses {
+		k, v, err := keyValue(s)
+		code, cerr := strconv.Atoi(v)
+		if err == nil && (cerr != nil || code < 200 || code > 299) {
+			err = errors.New("CODE must be a 2xx status")
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "graphspec: -status %q: %v\n", s, err)
+			return 2
+		}
+		opt.Statuses[k] = code
+	}
+
+	src, err := os.ReadFile(*in)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		fmt.Fprintln(stderr, "graphspec:", err)
+		return 1
 	}
-	os.Stdout.Write(r.YAML)
-	for _, o := range r.Operations {
-		fmt.Fprintln(os.Stderr, "op", o)
+	res, err := specslice.Slice(src, opt)
+	if err != nil {
+		fmt.Fprintln(stderr, "graphspec:", err)
+		return 1
 	}
-	for _, n := range r.Notes {
-		fmt.Fprintln(os.Stderr, "note", n)
+	doc := res.YAML
+	var conflicts []specslice.Conflict
+	if *merge != "" {
+		existing, err := os.ReadFile(*merge)
+		if err != nil {
+			fmt.Fprintln(stderr, "graphspec:", err)
+			return 1
+		}
+		if doc, conflicts, err = specslice.Merge(existing, res.YAML); err != nil {
+			fmt.Fprintln(stderr, "graphspec:", err)
+			return 1
+		}
 	}
+	for _, o := range res.Operations {
+		fmt.Fprintln(stderr, "kept:", o)
+	}
+	for _, n := range res.Notes {
+		fmt.Fprintln(stderr, "note:", n)
+	}
+	for _, c := range conflicts {
+		fmt.Fprintln(stderr, "conflict:", c)
+	}
+	if *out == "" {
+		if _, err := stdout.Write(doc); err != nil {
+			fmt.Fprintln(stderr, "graphspec:", err)
+			return 1
+		}
+		return 0
+	}
+	if err := writeFile(*out, doc); err != nil {
+		fmt.Fprintln(stderr, "graphspec:", err)
+		return 1
+	}
+	return 0
+}
+
+// keyValue splits 'METHOD /path=value' into "METHOD /path" and value. The value follows the last
+// '=', since paths such as /users('{id}') may hold one.
+func keyValue(s string) (key, value string, err error) {
+	i := strings.LastIndex(s, "=")
+	if i < 0 {
+		return "", "", errors.New("want 'METHOD /path=VALUE'")
+	}
+	key, value = strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:])
+	method, path, ok := strings.Cut(key, " ")
+	if !ok || value == "" || !strings.HasPrefix(strings.TrimSpace(path), "/") {
+		return "", "", errors.New("want 'METHOD /path=VALUE'")
+	}
+	return strings.ToUpper(method) + " " + strings.TrimSpace(path), value, nil
+}
+
+// writeFile replaces name atomically, so a failed run never leaves half a spec behind.
+func writeFile(name string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".graphspec-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // no-op after the rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
 }
