@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
@@ -184,4 +185,12 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// MarshalJSON encodes c with the credential redacted, so a Config inside a
+// value logged as JSON does not leak.
+func (c Config) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		TenantID, ClientID, Credential, Cloud, AuthorityHost, Scope string
+	}{c.TenantID, c.ClientID, c.LogValue().Group()[2].Value.String(), c.Cloud.Name, c.AuthorityHost, c.Scope})
 }

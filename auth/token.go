@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -144,4 +145,15 @@ func jwtLifetime(accessToken string, now time.Time) (lifetime time.Duration, rel
 // saneUnix rejects times that would overflow durations or are plainly bogus.
 func saneUnix(t time.Time) bool {
 	return t.After(time.Unix(0, 0)) && t.Before(time.Unix(1<<35, 0))
+}
+
+// MarshalJSON encodes t with the access token redacted, so that a Token
+// inside a value logged as JSON does not leak. Persisting a token is not a
+// goal of this type; copy its fields if you must.
+func (t Token) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AccessToken string
+		ExpiresOn   time.Time
+		RefreshOn   time.Time
+	}{redactedOrEmpty(t.AccessToken), t.ExpiresOn, t.RefreshOn})
 }
