@@ -59,6 +59,11 @@ type Config struct {
 	// TenantID, ClientID and Credential. Tokens are attached only to requests for the Graph host.
 	TokenSource auth.TokenSource
 
+	// MaxConcurrentRequests, when positive, bounds the requests in flight; further calls wait (as long
+	// as their context allows) before a token is attached. Set it to your transport's MaxConnsPerHost,
+	// so that no request waits for a connection holding a token that may expire meanwhile.
+	MaxConcurrentRequests int
+
 	// Retry is how calls are retried when Graph throttles them or is unavailable; see RetryPolicy.
 	// The zero value means the defaults: 3 retries within 5 minutes of waiting.
 	Retry RetryPolicy
@@ -175,14 +180,18 @@ func NewClient(cfg Config) (*Client, error) {
 		base:   base,
 		server: base.String(),
 		doer: &doer{
-			client: graphClient,
-			retry:  cfg.Retry.withDefaults(),
-			logger: cfg.Logger,
-			reauth: reauthFunc(editor, tokens),
-			sleep:  sleepContext,
+			client:    graphClient,
+			retry:     cfg.Retry.withDefaults(),
+			logger:    cfg.Logger,
+			authorize: editor.Edit,
+			reauth:    reauthFunc(editor, tokens),
+			sleep:     sleepContext,
 		},
 		editors: []gen.RequestEditorFn{editor.Edit, setUserAgent},
 		tokens:  tokens,
+	}
+	if cfg.MaxConcurrentRequests > 0 {
+		c.doer.slots = make(chan struct{}, cfg.MaxConcurrentRequests)
 	}
 	opts := []gen.ClientOption{gen.WithHTTPClient(c.doer)}
 	for _, e := range c.editors {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -80,9 +81,18 @@ type doer struct {
 	retry  RetryPolicy  // the client's policy, defaults applied
 	logger *slog.Logger // nil: no logging
 
+	// authorize sets the current token on req (the auth editor). The generated client runs it before
+	// Do; Do runs it again right before each attempt, after any wait for a slot or a Retry-After, so no
+	// token ages in a queue and a replay never carries a token that expired while it waited.
+	authorize func(ctx context.Context, req *http.Request) error
+
 	// reauth drops the token req carried, gets a new one (with claims, when not empty) and sets it on
 	// req. Nil when the client has no way to refresh (a static TokenSource).
 	reauth func(ctx context.Context, req *http.Request, claims string) error
+
+	// slots bounds the requests in flight (Config.MaxConcurrentRequests); nil means no bound. A slot is
+	// held from just before the token is attached until the response body is closed.
+	slots chan struct{}
 
 	// sleep waits d or until ctx ends; a test seam.
 	sleep func(ctx context.Context, d time.Duration) error
@@ -107,9 +117,22 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
+		release, err := d.acquire(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if d.authorize != nil {
+			if err := d.authorize(ctx, req); err != nil {
+				release()
+				return nil, err
+			}
+		}
 		start := time.Now()
 		resp, err := d.client.Do(req)
 		d.logAttempt(ctx, req, resp, err, attempt, time.Since(start))
+		if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
+			release() // error bodies are read at once below
+		}
 
 		if err != nil {
 			if ctx.Err() != nil {
@@ -131,7 +154,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 
 		status := resp.StatusCode
 		if status >= 200 && status <= 299 {
-			resp.Body = &cappedBody{rc: resp.Body, left: maxBody}
+			resp.Body = &cappedBody{rc: resp.Body, left: maxBody, release: release}
 			return resp, nil
 		}
 
@@ -178,6 +201,20 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		}
 		waited += delay
 	}
+}
+
+// acquire takes a slot when requests in flight are bounded, and returns its release (idempotent).
+func (d *doer) acquire(ctx context.Context) (func(), error) {
+	if d.slots == nil {
+		return func() {}, nil
+	}
+	select {
+	case d.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	var once sync.Once
+	return func() { once.Do(func() { <-d.slots }) }, nil
 }
 
 func (d *doer) logAttempt(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, took time.Duration) {
@@ -376,10 +413,12 @@ func drainAndClose(body io.ReadCloser) {
 	_ = body.Close()
 }
 
-// cappedBody fails with ErrBodyTooLarge once more than its limit has been read.
+// cappedBody fails with ErrBodyTooLarge once more than its limit has been read, and releases the
+// request's slot when closed.
 type cappedBody struct {
-	rc   io.ReadCloser
-	left int64
+	rc      io.ReadCloser
+	left    int64
+	release func()
 }
 
 func (b *cappedBody) Read(p []byte) (int, error) {
@@ -400,4 +439,8 @@ func (b *cappedBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (b *cappedBody) Close() error { return b.rc.Close() }
+func (b *cappedBody) Close() error {
+	err := b.rc.Close()
+	b.release()
+	return err
+}
