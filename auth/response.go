@@ -158,16 +158,16 @@ func parseErrorResponse(status int, header http.Header, body []byte, now time.Ti
 		}
 		return e
 	}
-	e.Code = clean(r.Error, 100)
+	e.Code = cleanLine(r.Error, 100)
 	e.Description = clean(r.Description, 4096)
 	e.ErrorCodes = r.ErrorCodes
 	if len(e.ErrorCodes) > 16 {
 		e.ErrorCodes = e.ErrorCodes[:16]
 	}
-	e.Timestamp = clean(r.Timestamp, 64)
-	e.TraceID = clean(r.TraceID, 64)
-	e.CorrelationID = clean(r.CorrelationID, 64)
-	e.ErrorURI = clean(r.ErrorURI, 512)
+	e.Timestamp = cleanLine(r.Timestamp, 64)
+	e.TraceID = cleanLine(r.TraceID, 64)
+	e.CorrelationID = cleanLine(r.CorrelationID, 64)
+	e.ErrorURI = cleanLine(r.ErrorURI, 512)
 	return e
 }
 
@@ -193,6 +193,16 @@ func clean(s string, limit int) string {
 		}
 		return r
 	}, s)
+}
+
+// cleanLine is clean for single-line fields: line breaks go too.
+func cleanLine(s string, limit int) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == '\t' {
+			return ' '
+		}
+		return r
+	}, clean(s, limit))
 }
 
 // maxRetryAfter bounds a Retry-After the token endpoint sends; a garbage or
