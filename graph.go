@@ -168,7 +168,7 @@ func NewClient(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		tokens = auth.NewCache(cc, nil)
+		tokens = auth.NewCache(cc, &auth.CacheOptions{Logger: cfg.Logger})
 	}
 
 	editor, err := auth.NewEditor(tokens, base.Scheme+"://"+base.Host)
