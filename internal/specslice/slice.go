@@ -139,7 +139,7 @@ func Slice(src []byte, opt Options) (*Result, error) {
 	for i := 0; i+1 < len(paths.Content); i += 2 {
 		orig, item := paths.Content[i].Value, paths.Content[i+1]
 		if item.Kind != yaml.MappingNode {
-			return nil, errorf("/paths/"+orig, "path item is not a mapping")
+			return nil, errorf("/paths"+orig, "path item is not a mapping")
 		}
 		np := stripNamespace(orig, item)
 		methods := map[string]bool{}
@@ -160,7 +160,7 @@ func Slice(src []byte, opt Options) (*Result, error) {
 			continue
 		}
 		if prev, dup := seenPath[np]; dup {
-			return nil, errorf("/paths/"+orig, "same path as %s once the namespace is dropped", prev)
+			return nil, errorf("/paths"+orig, "same path as %s once the namespace is dropped", prev)
 		}
 		seenPath[np] = orig
 		pi, err := s.pathItem(np, item, methods)
@@ -417,7 +417,7 @@ func (s *slicer) document(src, paths *yaml.Node) *yaml.Node {
 
 // pathItem normalises the operations of one path item; nil when none is kept.
 func (s *slicer) pathItem(path string, item *yaml.Node, methods map[string]bool) (*yaml.Node, error) {
-	where := "/paths/" + path
+	where := "/paths" + path
 	var hoisted, shared []*yaml.Node // path parameters (as references); other path-level parameters
 	hoistedNames := map[string]bool{}
 	addParams := func(list *yaml.Node, w string) []*yaml.Node {
@@ -579,7 +579,7 @@ func (s *slicer) hoist(n *yaml.Node) *yaml.Node {
 
 // operation normalises one operation in place and names it.
 func (s *slicer) operation(path, method string, o *yaml.Node, addParams func(*yaml.Node, string) []*yaml.Node) (*yaml.Node, error) {
-	where := "/paths/" + path + "/" + strings.ToLower(method)
+	where := "/paths" + path + "/" + strings.ToLower(method)
 	if !s.opt.KeepDescriptions {
 		mapDel(o, "description", "externalDocs")
 	}
@@ -641,10 +641,16 @@ func (s *slicer) applyOverrides(paths *yaml.Node) error {
 		if len(ks) < 2 {
 			continue
 		}
-		for i, k := range ks[1:] {
+		for _, k := range ks {
 			if _, over := s.opt.OperationIDs[k]; over {
-				return errorf("-op "+k, "operationId %s is also used by %s", id, ks[0])
+				other := ks[0]
+				if other == k {
+					other = ks[1]
+				}
+				return errorf("-op "+k, "operationId %s is also used by %s", id, other)
 			}
+		}
+		for i, k := range ks[1:] {
 			nid := id + strconv.Itoa(i+2)
 			s.opIDs[k] = nid
 			method, path, _ := strings.Cut(k, " ")
