@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // userRec is one user of the in-memory directory.
@@ -19,6 +20,21 @@ type userRec struct {
 	seq     uint64 // change sequence of the last write; drives delta queries
 	deleted bool
 	props   map[string]any
+
+	// def caches the JSON of the default projection of props. It is filled
+	// by readers holding mu for reading (hence atomic) and cleared by
+	// writers holding mu for writing whenever props changes.
+	def atomic.Pointer[[]byte]
+}
+
+// defaultJSON returns the JSON of u's default projection. Callers hold mu.
+func (u *userRec) defaultJSON() []byte {
+	if b := u.def.Load(); b != nil {
+		return *b
+	}
+	b := marshal(project(u.props, nil))
+	u.def.Store(&b)
+	return b
 }
 
 // change is one entry of the directory's change log. It is stale when the
@@ -134,6 +150,7 @@ func (d *directory) replace(u *userRec, props map[string]any) {
 		d.byUPN[upn] = u
 	}
 	u.props = props
+	u.def.Store(nil)
 	d.record(u)
 }
 

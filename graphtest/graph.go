@@ -213,14 +213,24 @@ func decodeToken(tok, kind string, n int) ([]uint64, bool) {
 var errExpiredToken = &queryError{"Directory_ExpiredPageToken",
 	"The specified page token value has expired and can no longer be included in your request."}
 
-// writeOData writes a JSON body with the headers of a Graph success answer.
-func (s *Server) writeOData(w http.ResponseWriter, r *http.Request, status int, v any) {
-	s.graphHeaders(w, r)
+// marshal encodes v as JSON without HTML escaping, as Graph does.
+func marshal(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
-	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+// writeOData writes v as JSON with the headers of a Graph success answer.
+func (s *Server) writeOData(w http.ResponseWriter, r *http.Request, status int, v any) {
+	s.writeODataBytes(w, r, status, marshal(v))
+}
+
+// writeODataBytes writes a JSON body with the headers of a Graph success
+// answer.
+func (s *Server) writeODataBytes(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	s.graphHeaders(w, r)
 	h := w.Header()
 	h.Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
 	h.Set("OData-Version", "4.0")
@@ -365,7 +375,13 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
 	}
-	page := make([]map[string]any, 0, lq.top)
+	page := make([]json.RawMessage, 0, lq.top)
+	item := func(u *userRec) json.RawMessage {
+		if lq.sel == nil {
+			return u.defaultJSON()
+		}
+		return marshal(project(u.props, lq.sel))
+	}
 	var next string
 	total := -1
 	d := s.dir
@@ -405,7 +421,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams
 				next = encodeToken("o", lastOrd)
 				break
 			}
-			page = append(page, u.props)
+			page = append(page, item(u))
 			lastOrd = u.ord
 		}
 	} else {
@@ -440,7 +456,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams
 		}
 		end := min(off+uint64(lq.top), uint64(len(matches)))
 		for _, u := range matches[off:end] {
-			page = append(page, u.props)
+			page = append(page, item(u))
 		}
 		if end < uint64(len(matches)) {
 			next = encodeToken("s", end)
@@ -448,17 +464,43 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams
 	}
 	d.mu.RUnlock()
 
-	resp := collection{Context: s.context(lq.sel, false), Value: make([]any, len(page))}
-	for i, p := range page {
-		resp.Value[i] = project(p, lq.sel)
-	}
+	var count *int
 	if total >= 0 {
-		resp.Count = &total
+		count = &total
 	}
 	if next != "" {
-		resp.NextLink = s.link(r, q, "$skiptoken", next)
+		next = s.link(r, q, "$skiptoken", next)
 	}
-	s.writeOData(w, r, http.StatusOK, resp)
+	s.writeODataBytes(w, r, http.StatusOK, collectionJSON(s.context(lq.sel, false), count, next, page))
+}
+
+// collectionJSON assembles a collection page from items already encoded,
+// with the same fields and order as the collection type, without
+// re-validating every item as encoding/json does for RawMessage.
+func collectionJSON(ctx string, count *int, next string, items []json.RawMessage) []byte {
+	n := 64 + len(ctx) + len(next)
+	for _, it := range items {
+		n += len(it) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"@odata.context":`...)
+	b = append(b, marshal(ctx)...)
+	if count != nil {
+		b = append(b, `,"@odata.count":`...)
+		b = strconv.AppendInt(b, int64(*count), 10)
+	}
+	if next != "" {
+		b = append(b, `,"@odata.nextLink":`...)
+		b = append(b, marshal(next)...)
+	}
+	b = append(b, `,"value":[`...)
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, it...)
+	}
+	return append(b, "]}"...)
 }
 
 // countUsers implements GET /users/$count.

@@ -295,31 +295,69 @@ func (s *Server) checkBearer(r *http.Request) string {
 	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
 		return "Access token is empty."
 	}
-	p, err := parseJWT(strings.TrimSpace(tok))
-	if err != nil {
-		return "IDX14100: JWT is not well formed, there are no dots (.)."
-	}
-	if kid, _ := p.header["kid"].(string); kid != s.kid || p.verify(&s.key.PublicKey) != nil {
-		return "Access token validation failure. Invalid signature."
-	}
-	if aud := p.str("aud"); aud != graphResource && aud != graphAppID && aud != graphResource+"/" {
-		return "Access token validation failure. Invalid audience."
-	}
-	if p.str("tid") != s.TenantID {
-		return "Access token validation failure. Invalid issuer."
+	tok = strings.TrimSpace(tok)
+	v, msg := s.verifiedToken(tok)
+	if msg != "" {
+		return msg
 	}
 	now := s.now().Unix()
-	if exp, ok := p.num("exp"); !ok || now >= exp {
+	if now >= v.exp {
 		return "Lifetime validation failed, the token is expired."
 	}
-	if nbf, ok := p.num("nbf"); ok && now < nbf {
+	if now < v.nbf {
 		return "Lifetime validation failed, the token is not yet valid."
 	}
-	uti, err := b64.DecodeString(p.str("uti"))
-	if err != nil || len(uti) < 8 || binary.BigEndian.Uint64(uti[:8]) < s.revokedBelow.Load() {
+	if v.seq < s.revokedBelow.Load() {
 		return "Access token has been revoked."
 	}
 	return ""
+}
+
+// verified is what Graph needs of a token whose signature and claims have
+// been checked: the time-dependent checks run on every call.
+type verified struct {
+	exp, nbf int64
+	seq      uint64 // issue sequence number, from uti
+}
+
+// maxVerified bounds the cache of verified tokens.
+const maxVerified = 4096
+
+// verifiedToken checks tok's signature, audience and tenant, caching the
+// result so that a burst of calls with one token verifies it once.
+func (s *Server) verifiedToken(tok string) (verified, string) {
+	if v, ok := s.verifiedCache.Load(tok); ok {
+		return v.(verified), ""
+	}
+	p, err := parseJWT(tok)
+	if err != nil {
+		return verified{}, "IDX14100: JWT is not well formed, there are no dots (.)."
+	}
+	if kid, _ := p.header["kid"].(string); kid != s.kid || p.verify(&s.key.PublicKey) != nil {
+		return verified{}, "Access token validation failure. Invalid signature."
+	}
+	if aud := p.str("aud"); aud != graphResource && aud != graphAppID && aud != graphResource+"/" {
+		return verified{}, "Access token validation failure. Invalid audience."
+	}
+	if p.str("tid") != s.TenantID {
+		return verified{}, "Access token validation failure. Invalid issuer."
+	}
+	exp, ok := p.num("exp")
+	if !ok {
+		return verified{}, "Lifetime validation failed, the token is expired."
+	}
+	nbf, _ := p.num("nbf")
+	uti, err := b64.DecodeString(p.str("uti"))
+	if err != nil || len(uti) < 8 {
+		return verified{}, "Access token validation failure. Invalid signature."
+	}
+	v := verified{exp: exp, nbf: nbf, seq: binary.BigEndian.Uint64(uti[:8])}
+	if s.verifiedCount.Add(1) > maxVerified {
+		s.verifiedCache.Clear()
+		s.verifiedCount.Store(0)
+	}
+	s.verifiedCache.Store(tok, v)
+	return v, ""
 }
 
 // openIDConfig serves the tenant's OpenID Connect metadata, which MSAL-based

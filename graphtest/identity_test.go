@@ -205,7 +205,9 @@ func checkAADError(t *testing.T, r response, status int, oauthErr string, code i
 func itoa(n int) string { return big.NewInt(int64(n)).String() }
 
 // testCert returns a self-signed certificate and its key.
-func testCert(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) {
+func testCert(t *testing.T) (*x509.Certificate, *rsa.PrivateKey) { return testCertF(t) }
+
+func testCertF(t testing.TB) (*x509.Certificate, *rsa.PrivateKey) {
 	t.Helper()
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

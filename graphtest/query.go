@@ -27,6 +27,17 @@ func unknownProp(prop string) *queryError {
 	return &queryError{"BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.user'.", prop)}
 }
 
+// hasPrefixFold reports whether s starts with prefix, ignoring case, without
+// allocating.
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// hasSuffixFold reports whether s ends with suffix, ignoring case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}
+
 // parseDateTime parses an Edm.DateTimeOffset literal or value.
 func parseDateTime(s string) *time.Time {
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05", "2006-01-02"} {
@@ -115,7 +126,11 @@ type filterParser struct {
 	i        int
 	advanced string
 	lambda   string // the lambda variable in scope, "" outside any()
+	depth    int    // nesting of not and parentheses, bounded by maxFilterDepth
 }
+
+// maxFilterDepth bounds nesting so a hostile $filter cannot exhaust the stack.
+const maxFilterDepth = 64
 
 // parseFilter compiles a $filter expression over user properties.
 func parseFilter(src string) (*filter, error) {
@@ -195,6 +210,11 @@ func (p *filterParser) and() (pred, error) {
 }
 
 func (p *filterParser) unary() (pred, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxFilterDepth {
+		return nil, badFilter("The query exceeds the maximum nesting depth of %d.", maxFilterDepth)
+	}
 	if p.peekWord("not") {
 		p.i++
 		p.markAdvanced("not")
@@ -325,6 +345,10 @@ func compare(k kind, v any, op string, lit any) bool {
 		if !ok {
 			return op == "ne"
 		}
+		if op == "eq" || op == "ne" {
+			// The common case, without allocating.
+			return strings.EqualFold(s, lit.(string)) == (op == "eq")
+		}
 		c = strings.Compare(strings.ToLower(s), lit.(string))
 	case kBool:
 		b, ok := v.(bool)
@@ -393,14 +417,14 @@ func (p *filterParser) primary() (pred, error) {
 		if !p.punct(")") {
 			return nil, p.syntax()
 		}
-		match := strings.HasPrefix
+		match := hasPrefixFold
 		if fn == "endswith" {
-			match = strings.HasSuffix
+			match = hasSuffixFold
 			p.markAdvanced(o.prop)
 		}
 		return func(u map[string]any, x any) bool {
 			s, ok := o.get(u, x).(string)
-			return ok && match(strings.ToLower(s), lit)
+			return ok && match(s, lit)
 		}, nil
 	}
 	// Lambda: coll/any(v: expr over v).

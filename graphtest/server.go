@@ -175,6 +175,10 @@ type Server struct {
 	// tokenSeq numbers issued tokens; revokedBelow is the first sequence
 	// number still valid after RevokeTokens.
 	tokenSeq, revokedBelow atomic.Uint64
+	// verifiedCache maps a token already verified to its verified claims;
+	// verifiedCount approximates its size so it can be cleared when large.
+	verifiedCache sync.Map
+	verifiedCount atomic.Int64
 	// graphHook and identityHook hold the current Interceptor of each listener.
 	graphHook, identityHook atomic.Pointer[Interceptor]
 

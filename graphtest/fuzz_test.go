@@ -1,0 +1,99 @@
+package graphtest
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The fake parses input from clients under test: it must answer any of it
+// with an error, never panic or hang.
+
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{
+		"displayName eq 'a'", "startswith(displayName,'A') and city eq 'x'",
+		"not (city ne 'Paris' or accountEnabled eq true)", "usageLocation in ('JP','KE')",
+		"businessPhones/any(p:startswith(p, '+1'))", "assignedLicenses/$count eq 0",
+		"createdDateTime ge 2024-01-01T00:00:00Z", "mail eq null", "a eq 'it''s'",
+		"((", "eq eq eq", "'unterminated", "x/any(", "deviceEnrollmentLimit lt -3.5",
+	} {
+		f.Add(s)
+	}
+	u := map[string]any{"displayName": "Ada", "city": "Paris", "businessPhones": []any{"+1 2"},
+		"accountEnabled": true, "createdDateTime": "2025-01-01T00:00:00Z", "deviceEnrollmentLimit": 3.0}
+	f.Fuzz(func(t *testing.T, src string) {
+		p, err := parseFilter(src)
+		if err != nil {
+			if _, ok := err.(*queryError); !ok {
+				t.Fatalf("error of type %T", err)
+			}
+			return
+		}
+		p.eval(u, nil)
+	})
+}
+
+func FuzzParseSearch(f *testing.F) {
+	for _, s := range []string{`"displayName:a"`, `"displayName:a" OR "mail:b" AND "surname:c"`, `"x`, `displayName:a`, `"a:b" XOR "c:d"`, `""`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		s, err := parseSearch(src)
+		if err == nil {
+			s.match(map[string]any{"displayName": "Ada Lovelace", "otherMails": []any{"a@b"}})
+		}
+	})
+}
+
+func FuzzParseQueryOptions(f *testing.F) {
+	for _, s := range []string{"id,displayName", "displayName desc,userPrincipalName", " ,", "city asc desc", "%zz"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		_, _ = parseSelect(src)
+		_, _ = parseOrderBy(src)
+		_, _ = parseQuery(src)
+		_, _ = decodeToken(src, "o", 1)
+		_, _ = maxPageSize(src)
+	})
+}
+
+func FuzzBearer(f *testing.F) {
+	s := NewServer(Options{})
+	f.Cleanup(s.Close)
+	f.Add("Bearer " + s.Token())
+	f.Add("Bearer a.b.c")
+	f.Add("Bearer eyJhbGciOiJub25lIn0.e30.")
+	f.Add("bearer ..")
+	f.Fuzz(func(t *testing.T, auth string) {
+		r := &http.Request{Header: http.Header{"Authorization": {auth}}, URL: &url.URL{}}
+		_ = s.checkBearer(r)
+	})
+}
+
+func FuzzClientAssertion(f *testing.F) {
+	cert, key := testCertF(f)
+	s := NewServer(Options{Certificate: cert})
+	f.Cleanup(s.Close)
+	_ = key
+	f.Add("a.b.c")
+	f.Add("eyJhbGciOiJSUzI1NiIsIng1dCNTMjU2IjoieCJ9.eyJleHAiOjF9.AAAA")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, a string) {
+		if code, _ := s.checkAssertion(a, s.TenantID); code == 0 {
+			t.Fatalf("forged assertion accepted: %q", a)
+		}
+	})
+}
+
+func TestFilterDepth(t *testing.T) {
+	deep := strings.Repeat("(", 100000)
+	if _, err := parseFilter(deep + "city eq 'x'"); err == nil {
+		t.Error("deeply nested filter accepted")
+	}
+	ok := "((((city eq 'x'))))"
+	if _, err := parseFilter(ok); err != nil {
+		t.Errorf("%s: %v", ok, err)
+	}
+}
