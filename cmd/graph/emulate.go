@@ -1,0 +1,321 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/typedgraph/graph/graphtest"
+)
+
+// Limits of graph emulate's flags.
+const (
+	maxEmulatedUsers = 100000
+	minTokenLifetime = time.Second
+	maxTokenLifetime = 24 * time.Hour
+	shutdownTimeout  = 5 * time.Second
+)
+
+// emulatorInfo is what graph emulate prints: everything a client needs to use the emulator. The client
+// secret is the fake's fixed, well-known one, not a secret of any real tenant.
+type emulatorInfo struct {
+	URL           string `json:"url"`
+	AuthorityHost string `json:"authorityHost"`
+	TokenEndpoint string `json:"tokenEndpoint"`
+	GraphBaseURL  string `json:"graphBaseURL"`
+	TenantID      string `json:"tenantId"`
+	Domain        string `json:"domain"`
+	ClientID      string `json:"clientId"`
+	ClientSecret  string `json:"clientSecret"`
+	Users         int    `json:"users"`
+	CertFile      string `json:"certificateFile,omitempty"`
+}
+
+// emulate implements "graph emulate": it serves graphtest's fake identity platform and Graph on one
+// address until ctx ends.
+//
+// graphtest listens on random loopback ports, as httptest does. Until it can serve on a given listener,
+// the emulator is a reverse proxy in front of it: requests under /v1.0 go to the fake Graph, all others
+// to the fake identity platform, and the fake's advertised URLs are pointed at the emulator's address so
+// the absolute URLs it writes (token audiences, @odata.nextLink, metadata) name the address clients use.
+func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph emulate"
+	fs := newFlagSet(cmd)
+	g.registerOutput(fs)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`; port 0 picks a free port")
+	users := fs.Int("users", embeddedUsers, "seed the directory with `N` generated users")
+	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of issued access tokens, `DURATION` such as 5m, to exercise refresh")
+	useTLS := fs.Bool("tls", false, "serve https with a self-signed certificate written to --cert-file")
+	certFile := fs.String("cert-file", filepath.Join(os.TempDir(), "typedgraph-emulator.pem"), "with --tls, write the certificate (PEM) to `FILE`, for clients to trust")
+	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it may use the well-known credentials")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return c.flagError(fs, cmd, err, emulateHelp)
+	}
+	if len(pos) > 0 {
+		return usagef(cmd, "unexpected argument %q", pos[0])
+	}
+	if *users < 0 || *users > maxEmulatedUsers {
+		return usagef(cmd, "--users must be between 0 and %d", maxEmulatedUsers)
+	}
+	if *lifetime < minTokenLifetime || *lifetime > maxTokenLifetime {
+		return usagef(cmd, "--token-lifetime must be between %v and %v", minTokenLifetime, maxTokenLifetime)
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return usagef(cmd, "--addr: %v", err)
+	}
+	if !isLoopbackHost(host) && !*allowRemote {
+		return usagef(cmd, "--addr %s is not a loopback address; the emulator accepts its well-known credentials from anyone who can reach it, so pass --allow-remote to serve beyond this machine", *addr)
+	}
+	if *useTLS && *certFile == "" {
+		return usagef(cmd, "--tls needs --cert-file")
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("emulate: %w", err)
+	}
+	defer ln.Close()
+
+	fake := graphtest.NewServer(graphtest.Options{Users: *users, TokenLifetime: *lifetime})
+	defer fake.Close()
+	proxy, err := newEmulatorProxy(fake)
+	if err != nil {
+		return err
+	}
+
+	scheme := "http"
+	if *useTLS {
+		scheme = "https"
+	}
+	base := scheme + "://" + advertisedHost(host, ln.Addr())
+	// Point the fake's advertised URLs at the emulator before any request can reach it.
+	fake.AuthorityHost = base
+	fake.GraphEndpoint = base
+	fake.GraphURL = base + "/v1.0"
+
+	info := emulatorInfo{
+		URL:           base,
+		AuthorityHost: base,
+		TokenEndpoint: base + "/" + fake.TenantID + "/oauth2/v2.0/token",
+		GraphBaseURL:  fake.GraphURL,
+		TenantID:      fake.TenantID,
+		Domain:        fake.Domain,
+		ClientID:      fake.ClientID,
+		ClientSecret:  fake.ClientSecret,
+		Users:         *users,
+	}
+
+	srv := &http.Server{
+		Handler:           proxy,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(io.Discard, "", 0), // TLS handshake noise from curious clients
+	}
+	if *useTLS {
+		cert, der, err := selfSignedCert(host, ln.Addr())
+		if err != nil {
+			return fmt.Errorf("emulate: creating the certificate: %w", err)
+		}
+		if err := writeCertFile(*certFile, der); err != nil {
+			return fmt.Errorf("emulate: --cert-file: %w", err)
+		}
+		defer os.Remove(*certFile)
+		info.CertFile = *certFile
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	}
+
+	if err := c.printEmulator(c.wantJSON(g.json), info, !isLoopbackHost(host)); err != nil {
+		return err
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("emulate: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		srv.Close()
+	}
+	<-served
+	fmt.Fprintln(c.stderr, "graph: emulator stopped")
+	return nil
+}
+
+// newEmulatorProxy routes requests to the fake's two listeners by path: /v1.0 (and any other Graph
+// version, which the fake answers with Graph's error) to Graph, everything else to the identity
+// platform. It must be built before the fake's URL fields are repointed at the emulator.
+func newEmulatorProxy(fake *graphtest.Server) (http.Handler, error) {
+	identity, err := url.Parse(fake.AuthorityHost)
+	if err != nil {
+		return nil, fmt.Errorf("emulate: graphtest authority host: %w", err)
+	}
+	graphURL, err := url.Parse(fake.GraphEndpoint)
+	if err != nil {
+		return nil, fmt.Errorf("emulate: graphtest Graph endpoint: %w", err)
+	}
+	return &httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			target := identity
+			if isGraphPath(r.In.URL.Path) {
+				target = graphURL
+			}
+			r.SetURL(target)
+			r.Out.Host = r.In.Host // the fake sees the host its client used
+		},
+		// Only loopback, never through an HTTP proxy from the environment.
+		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: time.Minute},
+		ErrorLog:  log.New(io.Discard, "", 0),
+	}, nil
+}
+
+// isGraphPath reports whether path belongs to Graph rather than the identity platform.
+func isGraphPath(path string) bool {
+	for _, v := range []string{"/v1.0", "/beta"} {
+		if path == v || strings.HasPrefix(path, v+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// printEmulator prints the settings a client needs.
+func (c *cli) printEmulator(asJSON bool, info emulatorInfo, remote bool) error {
+	if remote {
+		fmt.Fprintln(c.stderr, "graph: warning: serving beyond loopback; anyone who reaches this address can use the credentials below")
+	}
+	if asJSON {
+		return newEncoder(c.stdout).Encode(info)
+	}
+	w := c.stdout
+	fmt.Fprintf(w, "typedgraph emulator: the identity platform and Graph on %s, %d users.\n\n", info.URL, info.Users)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  authority host\t%s\n", info.AuthorityHost)
+	fmt.Fprintf(tw, "  token endpoint\t%s\n", info.TokenEndpoint)
+	fmt.Fprintf(tw, "  Graph base URL\t%s\n", info.GraphBaseURL)
+	fmt.Fprintf(tw, "  tenant id\t%s (or %s)\n", info.TenantID, info.Domain)
+	fmt.Fprintf(tw, "  client id\t%s\n", info.ClientID)
+	fmt.Fprintf(tw, "  client secret\t%s\n", info.ClientSecret)
+	if info.CertFile != "" {
+		fmt.Fprintf(tw, "  certificate\t%s\n", info.CertFile)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nIn another shell, for the graph command and programs that read the Azure SDK variables:\n\n")
+	fmt.Fprintf(w, "  export %s=%s\n", envTenantID, info.TenantID)
+	fmt.Fprintf(w, "  export %s=%s\n", envClientID, info.ClientID)
+	fmt.Fprintf(w, "  export %s=%s\n", envClientSecret, info.ClientSecret)
+	fmt.Fprintf(w, "  export %s=%s\n", envAuthorityHost, info.AuthorityHost)
+	fmt.Fprintf(w, "  export %s=%s\n", envGraphBaseURL, info.GraphBaseURL)
+	if info.CertFile != "" {
+		fmt.Fprintf(w, "  export SSL_CERT_FILE=%s   # Go and curl then trust the emulator (and only it)\n", info.CertFile)
+	}
+	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
+	return nil
+}
+
+// isLoopbackHost reports whether host (from --addr) names only this machine. An empty host means every
+// interface, which is not loopback.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// advertisedHost is the host:port clients should use: the --addr host as given (so "localhost" stays
+// "localhost"), the machine's name for an unspecified address, and the listener's port (which port 0
+// picks).
+func advertisedHost(host string, addr net.Addr) string {
+	_, port, _ := net.SplitHostPort(addr.String())
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		if name, err := os.Hostname(); err == nil && name != "" {
+			host = name
+		} else {
+			host = "localhost"
+		}
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// selfSignedCert makes a short-lived self-signed ECDSA certificate for the emulator's names: loopback,
+// localhost, and the --addr host. It is its own trust anchor, so a client can trust exactly it.
+func selfSignedCert(host string, addr net.Addr) (tls.Certificate, []byte, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 127))
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	now := time.Now()
+	tmpl := &x509.Certificate{
+		SerialNumber:          serial,
+		Subject:               pkix.Name{CommonName: "typedgraph emulator", Organization: []string{"typedgraph"}},
+		NotBefore:             now.Add(-time.Hour),
+		NotAfter:              now.Add(30 * 24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		DNSNames:              []string{"localhost"},
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
+	}
+	if ip := net.ParseIP(host); ip != nil && !ip.IsUnspecified() && !ip.IsLoopback() {
+		tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+	} else if ip == nil && host != "" && !strings.EqualFold(host, "localhost") {
+		tmpl.DNSNames = append(tmpl.DNSNames, host)
+	}
+	if adv, _, err := net.SplitHostPort(advertisedHost(host, addr)); err == nil && net.ParseIP(adv) == nil && !containsFold(tmpl.DNSNames, adv) {
+		tmpl.DNSNames = append(tmpl.DNSNames, adv)
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return tls.Certificate{}, nil, err
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, der, nil
+}
+
+func containsFold(list []string, s string) bool {
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeCertFile writes the certificate as PEM. It holds no private key, so it is world-readable.
+func writeCertFile(path string, der []byte) error {
+	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if data == nil {
+		return errors.New("encoding PEM")
+	}
+	return os.WriteFile(path, data, 0o644)
+}

@@ -1,0 +1,225 @@
+package main
+
+// The help texts, laid out like a manual page. A command's OPTIONS section is generated from its flag
+// set after the text, so the flags' own descriptions stay the single source.
+
+const topHelp = `NAME
+    graph - Microsoft Graph users from the shell, and a local Graph emulator
+
+SYNOPSIS
+    graph users list   [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
+                       [--top N] [--all] [--count] [--eventual]
+    graph users get    ID|UPN [--select PROPS]
+    graph users create --json FILE|-
+    graph users update ID|UPN --json FILE|-
+    graph users delete ID|UPN
+    graph users count  [--filter EXPR] [--search EXPR] [--eventual]
+    graph token
+    graph emulate      [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
+                       [--tls [--cert-file FILE]] [--allow-remote]
+
+    Every command except emulate also takes the connection options below, before or after its
+    words, and every command takes --json[=false].
+
+DESCRIPTION
+    graph calls Microsoft Graph v1.0 as an application, with the OAuth 2.0 client-credentials grant,
+    through the typedgraph SDK. The app needs the application permission User.Read.All to read users
+    and User.ReadWrite.All to change them.
+
+    With no credentials configured at all, graph starts an embedded emulator holding sample users,
+    says so on standard error, and runs the command against it: every command works on a fresh
+    machine. graph emulate serves the same emulator for other programs.
+
+    Output is an aligned table when standard output is a terminal and JSON, one object per line,
+    when it is not or with --json; --json=false forces the table. Messages go to standard error.
+
+CONNECTION OPTIONS
+    --tenant ID                directory (tenant) id or verified domain      [AZURE_TENANT_ID]
+    --client-id ID             application (client) id                       [AZURE_CLIENT_ID]
+    --client-secret-file FILE  file holding the client secret                [AZURE_CLIENT_SECRET]
+    --certificate FILE         PEM certificate and unencrypted private key   [AZURE_CLIENT_CERTIFICATE_PATH]
+    --cloud NAME               global, usgovl4, usgovl5 or china             [AZURE_CLOUD]
+    --authority-host URL       identity platform URL, overriding the cloud's [AZURE_AUTHORITY_HOST]
+    --base-url URL             Graph base URL, overriding the cloud's        [GRAPH_BASE_URL]
+    --emulator                 use the embedded emulator even if credentials are configured
+    --timeout DURATION         give up after DURATION, e.g. 30s (default: no limit)
+
+    A flag beats its environment variable. A secret is never taken as a flag value, where other
+    users of the machine could read it in the process list: put it in AZURE_CLIENT_SECRET or in a
+    file. A secret in the environment beats a certificate in the environment.
+
+ENVIRONMENT
+    AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
+    AZURE_AUTHORITY_HOST
+        as read by the Azure SDKs' environment credential; see CONNECTION OPTIONS.
+    AZURE_CLIENT_CERTIFICATE_PASSWORD
+        accepted for compatibility; encrypted keys are refused, store the key unencrypted.
+    AZURE_CLIENT_SEND_CERTIFICATE_CHAIN
+        true to send the certificate chain (x5c), for subject name and issuer authentication.
+    AZURE_CLOUD, GRAPH_BASE_URL
+        see --cloud and --base-url.
+
+EXIT STATUS
+    0   success
+    1   Graph or the identity platform refused or failed the request; the message carries
+        Graph's request-id or the identity platform's trace id for a support case
+    2   usage error: unknown command or option, bad argument, unreadable input or an
+        incomplete configuration
+
+EXAMPLES
+    go run ./cmd/graph users list
+    graph users list --select id,displayName,mail --orderby displayName --top 10
+    graph users list --filter "startsWith(displayName,'Ad')" --count
+    graph users list --all > users.jsonl
+    graph users get adele.vance@contoso.example --select displayName,accountEnabled
+    graph users create --json new-user.json
+    echo '{"jobTitle":"Engineer","officeLocation":null}' | graph users update ID --json -
+    graph token
+    graph emulate --addr 127.0.0.1:8080 --token-lifetime 5m
+
+    Run graph COMMAND --help for the options of one command.
+`
+
+const usersHelp = `NAME
+    graph users - list, read, create, change, delete and count the users of the directory
+
+SYNOPSIS
+    graph users list   [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
+                       [--top N] [--all] [--count] [--eventual]
+    graph users get    ID|UPN [--select PROPS]
+    graph users create --json FILE|-
+    graph users update ID|UPN --json FILE|-
+    graph users delete ID|UPN
+    graph users count  [--filter EXPR] [--search EXPR] [--eventual]
+
+    Run graph users COMMAND --help for the options of one command, graph --help for the
+    connection options.
+`
+
+const usersListHelp = `NAME
+    graph users list - list users
+
+SYNOPSIS
+    graph users list [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
+                     [--top N] [--all] [--count] [--eventual] [connection options] [--json[=false]]
+
+DESCRIPTION
+    Lists the users that the query selects: one page (Graph's page size is 100 unless --top sets
+    it), or every page with --all. When more pages remain, standard error says so.
+
+    The table shows id, displayName, userPrincipalName and jobTitle, or the --select properties in
+    their order. JSON output is one user object per line, with the properties Graph returned.
+
+    With --all, the number of users fetched so far is shown on standard error when it is a
+    terminal. --count reports how many users match in all, on standard error.
+
+    $search, $count and advanced queries (for example endsWith, ne or not in $filter, or
+    $orderby with $filter) need the header ConsistencyLevel: eventual; --search and --count send
+    it, --eventual sends it for the rest.
+`
+
+const usersGetHelp = `NAME
+    graph users get - show one user
+
+SYNOPSIS
+    graph users get ID|UPN [--select PROPS] [connection options] [--json[=false]]
+
+DESCRIPTION
+    Shows the user with the object id or userPrincipalName ID|UPN: the properties Graph returns by
+    default, or those named by --select. A table lists one property per line.
+`
+
+const usersCreateHelp = `NAME
+    graph users create - create a user
+
+SYNOPSIS
+    graph users create --json FILE|- [connection options]
+
+DESCRIPTION
+    Creates a user from a JSON object in FILE, or on standard input with -, and shows the user
+    Graph created. Graph requires accountEnabled, displayName, mailNickname, userPrincipalName and
+    passwordProfile, for example:
+
+        {"accountEnabled": true, "displayName": "Adele Vance", "mailNickname": "adele",
+         "userPrincipalName": "adele@contoso.example",
+         "passwordProfile": {"password": "...", "forceChangePasswordNextSignIn": true}}
+
+    The object is checked before it is sent: an unknown property name or a value of the wrong
+    type is a usage error. Here --json names the input; the output is JSON unless standard output
+    is a terminal (graph --json=false users create ... forces the table).
+`
+
+const usersUpdateHelp = `NAME
+    graph users update - change properties of a user
+
+SYNOPSIS
+    graph users update ID|UPN --json FILE|- [connection options]
+
+DESCRIPTION
+    Sends the JSON object in FILE, or on standard input with -, as a PATCH of the user ID|UPN.
+    Properties left out are unchanged; a property set to null is cleared. On a terminal a
+    confirmation is printed; otherwise nothing, as Graph returns no body.
+`
+
+const usersDeleteHelp = `NAME
+    graph users delete - delete a user
+
+SYNOPSIS
+    graph users delete ID|UPN [connection options] [--json[=false]]
+
+DESCRIPTION
+    Deletes the user ID|UPN. Graph keeps deleted users for 30 days, in which they can be restored.
+    With a table, a confirmation is printed; JSON output prints nothing.
+`
+
+const usersCountHelp = `NAME
+    graph users count - count users
+
+SYNOPSIS
+    graph users count [--filter EXPR] [--search EXPR] [--eventual] [connection options]
+
+DESCRIPTION
+    Prints the number of users that the query selects (GET /users/$count), as a bare number in
+    every output mode, which is also valid JSON. The count is eventually consistent: a user
+    created a moment ago may not be counted yet.
+`
+
+const tokenHelp = `NAME
+    graph token - acquire an access token and describe it
+
+SYNOPSIS
+    graph token [connection options] [--json[=false]]
+
+DESCRIPTION
+    Acquires an app-only access token for Graph with the configured credentials and prints when it
+    expires and the claims that say whom it is for: tenant, application id and name, audience and
+    the application permissions (roles) granted. The token itself is never printed.
+
+    Use it to check a configuration: a missing role here explains a 403 from Graph.
+`
+
+const emulateHelp = `NAME
+    graph emulate - serve a fake identity platform and Graph for any program to use
+
+SYNOPSIS
+    graph emulate [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
+                  [--tls [--cert-file FILE]] [--allow-remote] [--json[=false]]
+
+DESCRIPTION
+    Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users API on
+    one address: the token endpoint at /TENANT/oauth2/v2.0/token and Graph under /v1.0. It speaks
+    the real wire formats (client credentials with a secret or a certificate, signed JWT access
+    tokens, OData query options, @odata.nextLink and @odata.count, Graph's error bodies and
+    headers), so clients in any language can be developed and tested against it without a tenant.
+
+    It prints the authority host, the Graph base URL and the tenant and client credentials to use,
+    then serves until interrupted (Ctrl-C). The directory lives in memory, seeded with N generated
+    users, the same ones on every run.
+
+    With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and
+    removed on exit, for clients that insist on https (for example the Azure SDKs' authority host).
+
+    It listens only on loopback addresses unless --allow-remote is given, because anyone who can
+    reach it can use its well-known credentials. typedgraph clients accept plain http only on
+    loopback; serve beyond it with --tls.
+`

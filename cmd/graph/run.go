@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/typedgraph/graph"
+	"github.com/typedgraph/graph/auth"
+)
+
+// Exit statuses.
+const (
+	exitOK    = 0 // success
+	exitError = 1 // Graph or the identity platform refused or failed a request, or I/O failed
+	exitUsage = 2 // bad command line, input or configuration
+)
+
+// run is the whole command: it parses args, runs one subcommand and returns the exit status. It reads
+// the environment only through env and the terminal only through stdin, stdout and stderr, so tests
+// run it in process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) string) int {
+	c := &cli{
+		stdin:      stdin,
+		stdout:     stdout,
+		stderr:     stderr,
+		env:        env,
+		isTerminal: isTerminal,
+		now:        time.Now,
+	}
+	return c.main(ctx, args)
+}
+
+// cli holds what one run of the command works with. Tests replace isTerminal and now.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	env            func(string) string
+
+	// isTerminal reports whether w is a terminal (a character device).
+	isTerminal func(w io.Writer) bool
+	// now is the local clock, used for "expires in" of graph token.
+	now func() time.Time
+}
+
+// usageError is a mistake in how graph was invoked: a bad command, flag, argument, input file or
+// configuration. It exits with status 2. cmd names the command whose help the user should read.
+type usageError struct {
+	cmd string
+	msg string
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(cmd, format string, args ...any) error {
+	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
+}
+
+// errHelpShown reports that help was printed on request: the command succeeds without doing anything.
+var errHelpShown = errors.New("help shown")
+
+// main dispatches args to a subcommand and maps its error to an exit status.
+func (c *cli) main(ctx context.Context, args []string) int {
+	err := c.dispatch(ctx, args)
+	switch {
+	case err == nil || errors.Is(err, errHelpShown):
+		return exitOK
+	}
+	var ue *usageError
+	var ce *graph.ConfigError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(c.stderr, "graph: %s\n", ue.msg)
+		if ue.cmd != "" {
+			fmt.Fprintf(c.stderr, "Run '%s --help' for usage.\n", ue.cmd)
+		}
+		return exitUsage
+	case errors.As(err, &ce), errors.Is(err, auth.ErrInvalidConfig):
+		fmt.Fprintf(c.stderr, "graph: %s\n", oneLine(err.Error()))
+		return exitUsage
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		fmt.Fprintf(c.stderr, "graph: %s\n", ctxMessage(ctx))
+		return exitError
+	}
+	// *graph.Error reads "graph: 404 Request_ResourceNotFound: ... (request-id ...)" and *auth.Error
+	// "auth: token request failed: 401 ... trace_id=...": printed as they are, under one "graph: ".
+	fmt.Fprintf(c.stderr, "graph: %s\n", strings.TrimPrefix(oneLine(err.Error()), "graph: "))
+	return exitError
+}
+
+// ctxMessage explains why ctx ended.
+func ctxMessage(ctx context.Context) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return "timed out (--timeout)"
+	}
+	return "interrupted"
+}
+
+// oneLine keeps an error message on one line, so that a multi-line server message cannot forge further
+// lines of output.
+func oneLine(s string) string {
+	return sanitize(strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, s))
+}
+
+// dispatch parses the global flags and the command words and runs the command.
+func (c *cli) dispatch(ctx context.Context, args []string) error {
+	var g globalFlags
+	fs := newFlagSet("graph")
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return c.flagError(fs, "graph", err, topHelp)
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return usagef("graph", "missing command")
+	}
+	switch rest[0] {
+	case "users":
+		if len(rest) < 2 {
+			return usagef("graph users", "missing users command: list, get, create, update, delete or count")
+		}
+		cmd, ok := usersCommands[rest[1]]
+		if !ok {
+			if isHelpArg(rest[1]) {
+				fmt.Fprint(c.stdout, usersHelp)
+				return errHelpShown
+			}
+			return usagef("graph users", "unknown users command %q: want list, get, create, update, delete or count", rest[1])
+		}
+		return cmd(c, ctx, &g, rest[2:])
+	case "token":
+		return c.token(ctx, &g, rest[1:])
+	case "emulate":
+		return c.emulate(ctx, &g, rest[1:])
+	}
+	return usagef("graph", "unknown command %q: want users, token or emulate", rest[0])
+}
+
+// isHelpArg reports whether a command word is a request for help.
+func isHelpArg(s string) bool {
+	switch s {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// flagError turns a flag parsing error into help (for -h) or a usage error.
+func (c *cli) flagError(fs *flag.FlagSet, cmd string, err error, help string) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(c.stdout, help)
+		if fs != nil && cmd != "graph" {
+			printOptions(c.stdout, fs)
+		}
+		if fs != nil && fs.Lookup("tenant") != nil && cmd != "graph" {
+			fmt.Fprint(c.stdout, "\n    The connection options (--tenant, --client-id, ...) are described in graph --help.\n")
+		}
+		return errHelpShown
+	}
+	return usagef(cmd, "%s", err)
+}
+
+// withTimeout bounds ctx by d when d is positive.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d > 0 {
+		return context.WithTimeout(ctx, d)
+	}
+	return context.WithCancel(ctx)
+}
+
+// isTerminal reports whether w is a terminal: an *os.File that is a character device. It needs no
+// dependency and errs on the side of "not a terminal", which only means JSON output.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
