@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -126,13 +127,9 @@ func (c Config) tokenEndpoint() (endpoint, scope string, err error) {
 	if sec, ok := c.Credential.(*clientSecret); ok && sec.secret == "" {
 		return bad("client secret is empty")
 	}
-	cloud := c.Cloud
-	if cloud.AuthorityHost == "" {
-		cloud = CloudGlobal
-	}
 	authority := c.AuthorityHost
 	if authority == "" {
-		authority = cloud.AuthorityHost
+		authority = cmp.Or(c.Cloud.AuthorityHost, CloudGlobal.AuthorityHost)
 	}
 	base, err := baseURL(authority)
 	if err != nil {
@@ -140,7 +137,7 @@ func (c Config) tokenEndpoint() (endpoint, scope string, err error) {
 	}
 	scope = c.Scope
 	if scope == "" {
-		scope = cloud.Scope()
+		scope = Cloud{GraphEndpoint: cmp.Or(c.Cloud.GraphEndpoint, CloudGlobal.GraphEndpoint)}.Scope()
 	}
 	if strings.ContainsFunc(scope, isControl) {
 		return bad("Scope is malformed")

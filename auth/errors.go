@@ -46,8 +46,10 @@ type Error struct {
 	RetryAfter time.Duration
 	// Attempts is how many requests were made before giving up.
 	Attempts int
-	// Err is the underlying cause when the response itself was unusable
-	// (it wraps ErrInvalidResponse), nil otherwise.
+	// Err is the underlying cause when there was no usable answer: a
+	// transport failure (StatusCode 0), or an unusable response, in which
+	// case it wraps ErrInvalidResponse. It is nil when the identity platform
+	// answered with an error of its own.
 	Err error
 }
 
@@ -96,10 +98,10 @@ func (e *Error) Error() string {
 // Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Temporary reports whether the same request may succeed later without a
-// change of configuration: a 408, 429 or 5xx status. Malformed responses
-// count as temporary.
-func (e *Error) Temporary() bool {
+// Retryable reports whether the same request may succeed later without a
+// change of configuration: a 408, 429 or 5xx status, a transport failure or
+// a malformed success response.
+func (e *Error) Retryable() bool {
 	return retryableStatus(e.StatusCode) || (e.Err != nil && e.StatusCode < 400)
 }
 

@@ -401,10 +401,10 @@ func TestErrorString(t *testing.T) {
 	if got := e.Error(); got != want {
 		t.Errorf("Error() =\n%q\nwant\n%q", got, want)
 	}
-	if !e.IsConfiguration() || e.Temporary() {
+	if !e.IsConfiguration() || e.Retryable() {
 		t.Error("invalid_client should be a permanent configuration error")
 	}
-	if !(&Error{StatusCode: 503}).Temporary() {
+	if !(&Error{StatusCode: 503}).Retryable() {
 		t.Error("503 should be temporary")
 	}
 }
