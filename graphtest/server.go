@@ -32,8 +32,10 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -117,6 +119,15 @@ type Options struct {
 	// recent MaxRecorded requests are kept. Default 1000; negative keeps none.
 	// Counters and LastRequest are not bounded by it.
 	MaxRecorded int
+
+	// TLS serves both listeners over HTTPS with httptest's self-signed
+	// certificate; Client trusts it and TLSCertificate returns it. For
+	// clients that refuse plain HTTP.
+	TLS bool
+
+	// IdentityAddr and GraphAddr are the addresses to listen on, e.g.
+	// "127.0.0.1:8080". Default "127.0.0.1:0", a free port each.
+	IdentityAddr, GraphAddr string
 
 	// Now, when set, is the server's clock: token issue and expiry, Date
 	// headers, timestamps. Default time.Now.
@@ -202,8 +213,18 @@ var signingKey = sync.OnceValue(func() *rsa.PrivateKey {
 })
 
 // NewServer starts a Server on two loopback listeners. It panics if it
-// cannot listen, like httptest.NewServer.
+// cannot listen, like httptest.NewServer; Start returns the error instead.
 func NewServer(opts Options) *Server {
+	s, err := Start(opts)
+	if err != nil {
+		panic(err.Error())
+	}
+	return s
+}
+
+// Start starts a Server like NewServer, returning an error if it cannot
+// listen on Options.IdentityAddr or Options.GraphAddr.
+func Start(opts Options) (*Server, error) {
 	if opts.TenantID == "" {
 		opts.TenantID = DefaultTenantID
 	}
@@ -260,12 +281,44 @@ func NewServer(opts Options) *Server {
 	}
 	s.seed(opts.Users, opts.Seed)
 
-	s.identity = httptest.NewServer(http.HandlerFunc(s.serveIdentity))
-	s.graph = httptest.NewServer(http.HandlerFunc(s.serveGraph))
+	var err error
+	if s.identity, err = listen(opts.IdentityAddr, opts.TLS, http.HandlerFunc(s.serveIdentity)); err != nil {
+		return nil, err
+	}
+	if s.graph, err = listen(opts.GraphAddr, opts.TLS, http.HandlerFunc(s.serveGraph)); err != nil {
+		s.identity.Close()
+		return nil, err
+	}
 	s.AuthorityHost = s.identity.URL
 	s.GraphEndpoint = s.graph.URL
 	s.GraphURL = s.graph.URL + "/v1.0"
-	return s
+	return s, nil
+}
+
+// listen starts an httptest server for h on addr.
+func listen(addr string, useTLS bool, h http.Handler) (*httptest.Server, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("graphtest: listening on %s: %w", addr, err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener.Close()
+	srv.Listener = l
+	if useTLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	return srv, nil
+}
+
+// TLSCertificate returns the certificate both listeners serve with
+// Options.TLS, or nil without it.
+func (s *Server) TLSCertificate() *x509.Certificate {
+	return s.graph.Certificate()
 }
 
 // Close shuts both listeners down and waits for outstanding requests.
@@ -279,8 +332,8 @@ func (s *Server) TokenEndpoint() string {
 	return s.AuthorityHost + "/" + s.TenantID + "/oauth2/v2.0/token"
 }
 
-// Client returns an *http.Client for the Server's listeners. Any client
-// works; this one is tied to the listeners' lifetime like httptest's.
+// Client returns an *http.Client for the Server's listeners, trusting their
+// certificate with Options.TLS. Without TLS any client works.
 func (s *Server) Client() *http.Client {
 	return s.graph.Client()
 }

@@ -339,3 +339,32 @@ func (c *graphClient) getQuiet(method, path, body string) int {
 	res.Body.Close()
 	return res.StatusCode
 }
+
+func TestTLSAndAddresses(t *testing.T) {
+	s, err := Start(Options{TLS: true, Users: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.HasPrefix(s.AuthorityHost, "https://127.0.0.1:") || !strings.HasPrefix(s.GraphURL, "https://127.0.0.1:") || s.TLSCertificate() == nil {
+		t.Fatalf("%s %s", s.AuthorityHost, s.GraphURL)
+	}
+	hc := s.Client()
+	res, err := hc.PostForm(s.TokenEndpoint(), tokenForm(s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	req, _ := http.NewRequest("GET", s.GraphURL+"/users", nil)
+	req.Header.Set("Authorization", "Bearer "+s.Token())
+	res, err = hc.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("graph over TLS: %v %v", res, err)
+	}
+	res.Body.Close()
+	// A busy address is an error, not a panic.
+	addr := strings.TrimPrefix(s.GraphEndpoint, "https://")
+	if _, err := Start(Options{GraphAddr: addr}); err == nil {
+		t.Error("Start on a busy address succeeded")
+	}
+}
