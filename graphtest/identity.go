@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -95,6 +96,18 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
 		return
 	}
 	clientID := f.Get("client_id")
+	secret, assertion := f.Get("client_secret"), f.Get("client_assertion")
+	// client_secret_basic: RFC 6749 section 2.3.1 form-encodes both parts.
+	if user, pass, ok := r.BasicAuth(); ok {
+		user, _ = url.QueryUnescape(user)
+		pass, _ = url.QueryUnescape(pass)
+		if clientID == "" {
+			clientID = user
+		}
+		if secret == "" && user == clientID {
+			secret = pass
+		}
+	}
 	if clientID == "" {
 		missing("client_id")
 		return
@@ -119,7 +132,6 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
 		resource = graphResource
 	}
 	appidacr := "1"
-	secret, assertion := f.Get("client_secret"), f.Get("client_assertion")
 	switch {
 	case secret != "" && assertion != "":
 		s.IdentityError(w, r, http.StatusUnauthorized, "invalid_client", 7000219,

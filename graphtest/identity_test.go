@@ -325,3 +325,19 @@ func TestDiscovery(t *testing.T) {
 		t.Errorf("instance discovery: %d %s", r.status, r.body)
 	}
 }
+
+func TestTokenBasicAuth(t *testing.T) {
+	s := newTestServer(t, Options{})
+	f := url.Values{"grant_type": {"client_credentials"}, "scope": {"https://graph.microsoft.com/.default"}}
+	req, _ := http.NewRequest("POST", s.TokenEndpoint(), strings.NewReader(f.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(s.ClientID), url.QueryEscape(s.ClientSecret))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("client_secret_basic: %d", res.StatusCode)
+	}
+}

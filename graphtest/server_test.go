@@ -368,3 +368,47 @@ func TestTLSAndAddresses(t *testing.T) {
 		t.Error("Start on a busy address succeeded")
 	}
 }
+
+func TestFailRequests(t *testing.T) {
+	s := newTestServer(t, Options{Users: 1})
+	c := newGraphClient(t, s)
+	s.InterceptGraph(s.FailRequests(OpListUsers, 2, 503, http.Header{"Retry-After": {"1"}}))
+	var got []int
+	for range 3 {
+		got = append(got, c.get("/users").status)
+	}
+	if r := c.get("/users/$count", "ConsistencyLevel: eventual"); r.status != 200 {
+		t.Errorf("other operation failed: %d", r.status)
+	}
+	if fmt.Sprint(got) != "[503 503 200]" {
+		t.Errorf("statuses %v", got)
+	}
+	s.InterceptGraph(s.FailRequests("", 1, 429, http.Header{"Retry-After": {"2.128"}}))
+	r := c.get("/users/" + s.UserIDs()[0])
+	if code, _ := graphErr(t, r); r.status != 429 || code != "TooManyRequests" || r.header.Get("Retry-After") != "2.128" {
+		t.Errorf("429: %d %s %q", r.status, code, r.header.Get("Retry-After"))
+	}
+	s.InterceptIdentity(s.FailRequests(OpToken, 1, 503, nil))
+	checkAADError(t, postForm(t, s.TokenEndpoint(), tokenForm(s)), 503, "temporarily_unavailable", 50196)
+	if r := postForm(t, s.TokenEndpoint(), tokenForm(s)); r.status != 200 {
+		t.Errorf("second token request: %d", r.status)
+	}
+}
+
+func TestOperation(t *testing.T) {
+	for path, want := range map[string]string{
+		"/v1.0/users":               OpListUsers,
+		"/v1.0/users/$count":        OpCountUsers,
+		"/v1.0/users/delta()":       OpDeltaUsers,
+		"/v1.0/users/x":             OpGetUser,
+		"/v1.0/users/x/memberOf":    OpListUserMemberOf,
+		"/tenant/oauth2/v2.0/token": OpToken,
+		"/v1.0/groups":              "",
+		"/beta/users":               "",
+	} {
+		r, _ := http.NewRequest("GET", "http://h"+path, nil)
+		if got := Operation(r); got != want {
+			t.Errorf("%s: %q, want %q", path, got, want)
+		}
+	}
+}
