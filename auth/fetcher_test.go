@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -445,5 +447,60 @@ func TestNewClientCredentialsValidation(t *testing.T) {
 	cc, _ := NewClientCredentials(Config{TenantID: "t", ClientID: "c", Credential: NewClientSecret("s"), Cloud: CloudChina})
 	if cc.endpoint != "https://login.chinacloudapi.cn/t/oauth2/v2.0/token" || cc.scope != "https://microsoftgraph.chinacloudapi.cn/.default" {
 		t.Errorf("china endpoint %q scope %q", cc.endpoint, cc.scope)
+	}
+}
+
+// TestRedirectNotFollowed: a token endpoint redirecting elsewhere (307 would
+// replay the POST body, secret included) gets no second request, and a
+// caller's http.Client is not modified.
+func TestRedirectNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		okToken(w, "stolen", 3599)
+	}))
+	defer other.Close()
+	ts := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		http.Redirect(w, r, other.URL+"/token", http.StatusTemporaryRedirect)
+	})
+	userClient := &http.Client{}
+	_, err := newTestFetcher(t, ts, nil, func(c *Config) { c.HTTPClient = userClient }).Token(context.Background())
+	var ae *Error
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusTemporaryRedirect {
+		t.Fatalf("err = %v", err)
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("redirect target received %d requests", elsewhere.Load())
+	}
+	if userClient.CheckRedirect != nil {
+		t.Error("caller's http.Client was modified")
+	}
+}
+
+func TestFetcherLogsEachAttempt(t *testing.T) {
+	clk := newFakeClock()
+	ts := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			aadError(w, http.StatusServiceUnavailable, "temporarily_unavailable", 50000)
+			return
+		}
+		okToken(w, sentinelToken, 3599)
+	})
+	var logs logCapture
+	cc := newTestFetcher(t, ts, clk, func(c *Config) { c.Logger = logs.logger() })
+	done := make(chan error, 1)
+	go func() { _, err := cc.Token(context.Background()); done <- err }()
+	clk.Advance(clk.waitTimer(t))
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String()
+	for _, want := range []string{"level=WARN", "attempt=1", "status=503", "level=DEBUG", "attempt=2", "status=200", "client_request_id="} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, sentinelToken) || strings.Contains(out, sentinelSecret) {
+		t.Error("log leaks a secret")
 	}
 }
