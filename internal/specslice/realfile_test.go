@@ -1,0 +1,191 @@
+package specslice
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// realUsersFile is Microsoft's PowerShell SDK Users.yml, kept beside the repository (not in it).
+const realUsersFile = "../shared/reference/msgraph-powershell-openApiDocs-v1.0-Users.yml"
+
+// TestRealUsersFile slices Microsoft's real Users.yml for /users and /users/{user-id}, generates
+// Go from the result with oapi-codegen v2 and the project's generator settings, and builds and
+// vets that code in a scratch module. It needs the go command and the module cache (no network).
+func TestRealUsersFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("slow: generates and vets Go code; skipped with -short")
+	}
+	root := repoRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, realUsersFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("%s is absent (it lives outside the repository)", realUsersFile)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Slice(src, Options{Paths: []string{"/users", "/users/{user-id}"}})
+	if err != nil {
+		t.Fatalf("Slice: %v", err)
+	}
+	if want := "DELETE /users/{user-id} deleteUser,GET /users listUsers,GET /users/{user-id} getUser,PATCH /users/{user-id} updateUser,POST /users createUser"; strings.Join(res.Operations, ",") != want {
+		t.Errorf("operations %q, want %s", res.Operations, want)
+	}
+	if len(res.Notes) > 0 {
+		t.Errorf("notes on Microsoft's file: %q", res.Notes)
+	}
+	checkUserProperties(t, src, res.YAML)
+	for _, bad := range []string{"additionalProperties", "anyOf", "discriminator", "2XX", "pattern:", "x-ms-navigationProperty", "user_ListUser"} {
+		if bytes.Contains(res.YAML, []byte(bad)) {
+			t.Errorf("slice still has %q", bad)
+		}
+	}
+
+	dir := t.TempDir()
+	spec := filepath.Join(dir, "spec.yaml")
+	if err := os.WriteFile(spec, res.YAML, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The project's generator settings, writing into the scratch module.
+	cfg, err := os.ReadFile(filepath.Join(root, "api", "oapi-codegen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outLine := regexp.MustCompile(`(?m)^output:.*$`)
+	if !outLine.Match(cfg) {
+		t.Fatal("api/oapi-codegen.yaml has no output: line")
+	}
+	genFile := filepath.Join(dir, "gen", "graph.gen.go")
+	cfg = outLine.ReplaceAll(cfg, []byte("output: "+genFile))
+	if err := os.WriteFile(filepath.Join(dir, "oapi-codegen.yaml"), cfg, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(genFile), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	goCmd(t, root, "run", "github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen", "-config", filepath.Join(dir, "oapi-codegen.yaml"), spec)
+
+	// A scratch module with the repository's requirements, so the generated code builds against
+	// the same runtime and nullable versions, from the module cache.
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gomod = regexp.MustCompile(`(?m)^module .*$`).ReplaceAll(gomod, []byte("module slicecheck"))
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), gomod, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gosum, err := os.ReadFile(filepath.Join(root, "go.sum"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), gosum, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	goCmd(t, dir, "vet", "./gen")
+
+	code, err := os.ReadFile(genFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`type MicrosoftGraphUser struct`, `\sUserPrincipalName\s+nullable\.Nullable\[string\]`, `func \(c \*Client\) ListUsers\(`,
+		`func \(c \*Client\) UpdateUser\(`, `\sJSON201\s+\*MicrosoftGraphUser\s`, `\sJSONDefault\s+\*Error\s`,
+		`\sODataNextLink\s+nullable\.Nullable\[string\]`, `\sDeviceEnrollmentLimit\s+\*int32\s`,
+	} {
+		if !regexp.MustCompile(want).Match(code) {
+			t.Errorf("generated code lacks %s", want)
+		}
+	}
+}
+
+// checkUserProperties compares the properties of microsoft.graph.user in Microsoft's file, less
+// its navigation properties, with those in the slice: every structural property must survive.
+func checkUserProperties(t *testing.T, src, out []byte) {
+	t.Helper()
+	props := func(doc []byte, dropNav bool) []string {
+		var root yaml.Node
+		if err := yaml.Unmarshal(doc, &root); err != nil {
+			t.Fatal(err)
+		}
+		user := mapGet(mapGet(mapGet(root.Content[0], "components"), "schemas"), "microsoft.graph.user")
+		var names []string
+		for _, part := range items(mapGet(user, "allOf")) {
+			p := mapGet(part, "properties")
+			for i := 0; i+1 < len(children(p)); i += 2 {
+				v := p.Content[i+1]
+				ref := scalar(mapGet(v, "$ref")) + scalar(mapGet(mapGet(v, "items"), "$ref"))
+				entityRef := strings.Contains(ref, "microsoft.graph.") && isEntityIn(root.Content[0], ref)
+				if dropNav && (isTrue(mapGet(v, "x-ms-navigationProperty")) || entityRef) {
+					continue
+				}
+				names = append(names, p.Content[i].Value)
+			}
+		}
+		sort.Strings(names)
+		return names
+	}
+	want, got := props(src, true), props(out, false)
+	if len(want) < 70 {
+		t.Fatalf("only %d structural user properties found in Microsoft's file; has it changed shape?", len(want))
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("user properties differ:\n got %v\nwant %v", got, want)
+	}
+}
+
+// isEntityIn reports whether the schema ref points at derives from microsoft.graph.entity,
+// written independently of slicer.isEntity so that the test checks it.
+func isEntityIn(root *yaml.Node, ref string) bool {
+	schemas := mapGet(mapGet(root, "components"), "schemas")
+	for depth := 0; depth < 10; depth++ {
+		name := strings.TrimPrefix(ref, "#/components/schemas/")
+		if name == "microsoft.graph.entity" {
+			return true
+		}
+		all := items(mapGet(mapGet(schemas, name), "allOf"))
+		if len(all) == 0 {
+			return false
+		}
+		ref = scalar(mapGet(all[0], "$ref"))
+	}
+	return false
+}
+
+func goCmd(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+// repoRoot finds the directory holding go.mod, above the package directory.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+}
