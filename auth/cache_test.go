@@ -515,3 +515,63 @@ func TestCacheTokenWithClaims(t *testing.T) {
 		t.Error("static source accepted claims")
 	}
 }
+
+// TestFullStackNoStampede: 100 goroutines editing requests non-stop while
+// 2 s tokens expire again and again on the fake clock: no errors, no expired
+// token attached, about one token request per second of token life.
+func TestFullStackNoStampede(t *testing.T) {
+	clk := newFakeClock()
+	ts := newTokenServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		okToken(w, fmt.Sprint("tok-", n), 2)
+	})
+	cache := NewCache(newTestFetcher(t, ts, clk, nil), &CacheOptions{Clock: clk})
+	ed, err := NewEditor(cache, "https://graph.microsoft.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var edits, failures atomic.Int64
+	for range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				req, _ := http.NewRequest(http.MethodGet, "https://graph.microsoft.com/v1.0/users", nil)
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				err := ed.Edit(ctx, req)
+				cancel()
+				if err != nil || req.Header.Get("Authorization") == "" {
+					failures.Add(1)
+				}
+				// TokenOf finds the token unless a newer one replaced it
+				// meanwhile; a found token must not have expired.
+				if tok, ok := ed.TokenOf(req); ok && !tok.ExpiresOn.After(clk.Now()) {
+					failures.Add(1)
+				}
+				edits.Add(1)
+			}
+		}()
+	}
+	const simulated = 6 * time.Second
+	for elapsed := time.Duration(0); elapsed < simulated; elapsed += 50 * time.Millisecond {
+		time.Sleep(time.Millisecond)
+		waitIdle(t, cache)
+		clk.Advance(50 * time.Millisecond)
+	}
+	close(stop)
+	wg.Wait()
+	if failures.Load() != 0 {
+		t.Errorf("%d of %d edits failed or attached an expired token", failures.Load(), edits.Load())
+	}
+	// A refresh at half life: one request per second of simulated time, plus the first.
+	if got := ts.requests(); got > int(simulated/time.Second)+2 {
+		t.Errorf("token requests = %d over %v of 2 s tokens: a stampede", got, simulated)
+	}
+	t.Logf("%d edits, %d token requests", edits.Load(), ts.requests())
+}
