@@ -43,8 +43,9 @@ type Config struct {
 	// 429, 5xx or transport error. Zero means the default, 3; a negative
 	// value disables retries.
 	MaxRetries int
-	// Logger, when set, receives one debug line per token request (status,
-	// duration, attempt, trace and correlation ids), never a secret or token.
+	// Logger, when set, receives one line per token request: debug for a
+	// success, warning for a failure (attempt, status, duration,
+	// client-request-id and the error's text); never a secret or token.
 	Logger *slog.Logger
 	// Clock is the time source; nil means the system clock.
 	Clock Clock
