@@ -21,6 +21,33 @@
 // ([Server.InterceptGraph], [Server.InterceptIdentity]) and
 // [Server.RevokeTokens].
 //
+// # What is faked
+//
+// Identity platform (AuthorityHost): POST /{tenant}/oauth2/v2.0/token with
+// grant_type=client_credentials, a scope ending in /.default, and either
+// client_secret (in the form or HTTP Basic) or a client_assertion signed by
+// Options.Certificate; GET /{tenant}/v2.0/.well-known/openid-configuration,
+// /{tenant}/discovery/v2.0/keys and /common/discovery/instance for clients
+// built on MSAL. Tokens are RS256 JWTs with the claims of an app-only Graph
+// token (aud, iss, tid, appid, roles, oid, iat, nbf, exp, ...).
+//
+// Graph (GraphURL): GET /users ($top 1-999, $select, $filter, $search,
+// $count, $orderby, $skiptoken), GET /users/$count, GET /users/delta(),
+// GET, PATCH and DELETE /users/{id or userPrincipalName}, POST /users and
+// GET /users/{id}/memberOf. $filter understands eq, ne, gt, ge, lt, le, in,
+// not, and, or, parentheses, startswith, endswith, null, and any() over
+// string collections, on the scalar properties of microsoft.graph.user;
+// string comparisons ignore case, as the directory's do. Queries that need
+// Graph's advanced query capabilities (ne, not, endswith, $search, $count,
+// $filter with $orderby, $orderby on other properties than displayName and
+// userPrincipalName) are refused with Graph's 400 errors unless the request
+// sends ConsistencyLevel: eventual (and $count=true where Graph wants it).
+//
+// Not faked: other resources, delegated (user) tokens, $expand (accepted and
+// ignored), If-Match (recorded, not checked), throttling and Continuous
+// Access Evaluation (inject them with an Interceptor), and the replication
+// delay of the real directory: a write is visible to the next read.
+//
 // A Server is safe for concurrent use.
 package graphtest
 
@@ -167,6 +194,12 @@ type Server struct {
 	GraphURL string
 	// TenantID, ClientID and ClientSecret are the accepted credentials.
 	TenantID, ClientID, ClientSecret string
+
+	// The URL fields above are what the fake writes into absolute URLs
+	// (nextLinks, Location, discovery documents) and expects as a client
+	// assertion's audience. A program serving the fake behind a proxy or
+	// through Handler may repoint them at its own address, but only before
+	// the first request: they are read without locking.
 	// Domain is the tenant's domain.
 	Domain string
 
@@ -313,6 +346,23 @@ func listen(addr string, useTLS bool, h http.Handler) (*httptest.Server, error) 
 		srv.Start()
 	}
 	return srv, nil
+}
+
+// Handler returns a handler serving both the identity platform and Graph on
+// one host, routed by path: /v1.0/... (and /beta/..., which Graph answers
+// with an error) to Graph, everything else to the identity platform. It
+// shares the Server's directory, counters, log and interceptors. A program
+// serving it on its own listener (an emulator) should set AuthorityHost,
+// GraphEndpoint and GraphURL to that listener's URL first.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		if p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/beta" || strings.HasPrefix(p, "/beta/") {
+			s.serveGraph(w, r)
+			return
+		}
+		s.serveIdentity(w, r)
+	})
 }
 
 // TLSCertificate returns the certificate both listeners serve with

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -410,5 +411,27 @@ func TestOperation(t *testing.T) {
 		if got := Operation(r); got != want {
 			t.Errorf("%s: %q, want %q", path, got, want)
 		}
+	}
+}
+
+func TestHandlerOneHost(t *testing.T) {
+	s := newTestServer(t, Options{Users: 150})
+	one := httptest.NewServer(s.Handler())
+	defer one.Close()
+	s.AuthorityHost, s.GraphEndpoint, s.GraphURL = one.URL, one.URL, one.URL+"/v1.0"
+	c := newGraphClient(t, s) // token from one.URL
+	r := c.get("/users")
+	next, _ := r.json(t)["@odata.nextLink"].(string)
+	if r.status != 200 || !strings.HasPrefix(next, one.URL+"/v1.0/users?") {
+		t.Fatalf("%d nextLink %q", r.status, next)
+	}
+	if r := c.get(next); r.status != 200 || len(values(t, r)) != 50 {
+		t.Errorf("page 2: %d", r.status)
+	}
+	if r := c.get(one.URL + "/beta/users"); r.status != 400 {
+		t.Errorf("beta: %d", r.status)
+	}
+	if s.TokenRequests() != 1 || s.Requests(OpListUsers) != 2 {
+		t.Errorf("counters %d %d", s.TokenRequests(), s.Requests(OpListUsers))
 	}
 }
