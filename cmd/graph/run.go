@@ -81,7 +81,7 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		}
 		return exitUsage
 	case errors.As(err, &ce), errors.Is(err, auth.ErrInvalidConfig):
-		fmt.Fprintf(c.stderr, "graph: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(c.stderr, "graph: %s\n", strings.TrimPrefix(oneLine(err.Error()), "graph: "))
 		return exitUsage
 	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
 		fmt.Fprintf(c.stderr, "graph: %s\n", ctxMessage(ctx))

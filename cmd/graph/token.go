@@ -62,14 +62,20 @@ func readClaims(accessToken string) (info tokenInfo, ok bool) {
 			}
 		}
 	}
-	if iat, err := claims.GetIssuedAt(); err == nil && iat != nil {
+	if iat, err := claims.GetIssuedAt(); err == nil && iat != nil && saneTime(iat.Time) {
 		t := iat.UTC()
 		info.IssuedAt = &t
 	}
-	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil {
+	if exp, err := claims.GetExpirationTime(); err == nil && exp != nil && saneTime(exp.Time) {
 		info.ExpiresOn = exp.UTC()
 	}
 	return info, true
+}
+
+// saneTime reports whether a claim's time is one a real token could carry; others are ignored rather
+// than printed as nonsense.
+func saneTime(t time.Time) bool {
+	return t.After(time.Unix(0, 0)) && t.Year() < 10000
 }
 
 // token implements "graph token".

@@ -93,8 +93,8 @@ func (c *cli) usersList(ctx context.Context, g *globalFlags, args []string) erro
 	if *top > 0 {
 		params.Top = top
 	}
-	if *count {
-		params.Count = graph.Ptr(true)
+	if *count && !*all {
+		params.Count = graph.Ptr(true) // with --all, CountUsers below counts once instead
 	}
 	cols := params.Select
 	if len(cols) == 0 {

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// emulator is a graph emulate command running in process.
+type emulator struct {
+	info   emulatorInfo
+	text   string // the first part of a table-mode output
+	stop   context.CancelFunc
+	done   chan int
+	stderr *bytes.Buffer // read only after done
+}
+
+// startEmulator runs graph emulate with args and waits until it has printed its settings (JSON, or
+// the table up to "Press Ctrl-C"). It stops the emulator at the end of the test.
+func startEmulator(t *testing.T, args ...string) *emulator {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	e := &emulator{stop: cancel, done: make(chan int, 1), stderr: new(bytes.Buffer)}
+	c := &cli{
+		stdin:      strings.NewReader(""),
+		stdout:     pw,
+		stderr:     e.stderr,
+		env:        func(string) string { return "" },
+		isTerminal: func(io.Writer) bool { return false },
+		now:        time.Now,
+	}
+	go func() {
+		code := c.main(ctx, append([]string{"emulate"}, args...))
+		pw.Close()
+		e.done <- code
+	}()
+	t.Cleanup(func() {
+		cancel()
+		go io.Copy(io.Discard, pr)
+		select {
+		case <-e.done:
+		case <-time.After(10 * time.Second):
+			t.Error("the emulator did not stop within 10s of its context ending")
+		}
+	})
+
+	br := bufio.NewReader(pr)
+	var text strings.Builder
+	for {
+		line, err := br.ReadString('\n')
+		text.WriteString(line)
+		if err != nil {
+			cancel()
+			code := <-e.done
+			e.done <- code
+			t.Fatalf("emulate exited (%d) before printing its settings: %v\nstdout: %s\nstderr: %s", code, err, text.String(), e.stderr)
+		}
+		if strings.HasPrefix(line, "{") {
+			if err := json.Unmarshal([]byte(line), &e.info); err != nil {
+				t.Fatalf("emulate printed invalid JSON: %v\n%s", err, line)
+			}
+			break
+		}
+		if strings.HasPrefix(line, "Press Ctrl-C") {
+			break
+		}
+	}
+	e.text = text.String()
+	go io.Copy(io.Discard, br)
+	return e
+}
+
+// shutdown stops the emulator and returns its exit status.
+func (e *emulator) shutdown(t *testing.T) int {
+	t.Helper()
+	e.stop()
+	select {
+	case code := <-e.done:
+		e.done <- code
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("the emulator did not stop within 10s")
+		return -1
+	}
+}
+
+// plainClient gets a token from the emulator and lists users with nothing but net/http, as a program
+// in another language would.
+func plainClient(t *testing.T, hc *http.Client, info emulatorInfo, wantUsers int) {
+	t.Helper()
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {info.ClientID},
+		"client_secret": {info.ClientSecret},
+		"scope":         {"https://graph.microsoft.com/.default"},
+	}
+	resp, err := hc.PostForm(info.TokenEndpoint, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		TokenType   string `json:"token_type"`
+		ExpiresIn   int    `json:"expires_in"`
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || err != nil || tok.AccessToken == "" || tok.TokenType != "Bearer" {
+		t.Fatalf("token: status %d, token type %q, error %v", resp.StatusCode, tok.TokenType, err)
+	}
+	if tok.ExpiresIn < 290 || tok.ExpiresIn > 300 {
+		t.Errorf("expires_in %d, want about 300 (--token-lifetime 5m)", tok.ExpiresIn)
+	}
+
+	get := func(u, bearer string) (*http.Response, []byte) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodGet, u, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, body
+	}
+
+	// Every page, following @odata.nextLink, which must name the emulator's address.
+	next := info.GraphBaseURL + "/users?$top=2&$select=id,displayName"
+	seen := 0
+	for pages := 0; next != ""; pages++ {
+		if pages > wantUsers {
+			t.Fatal("too many pages")
+		}
+		resp, body := get(next, tok.AccessToken)
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %d %s", next, resp.StatusCode, body)
+		}
+		var page struct {
+			Context  string           `json:"@odata.context"`
+			NextLink string           `json:"@odata.nextLink"`
+			Value    []map[string]any `json:"value"`
+		}
+		if err := json.Unmarshal(body, &page); err != nil {
+			t.Fatalf("page is not JSON: %v", err)
+		}
+		if !strings.HasPrefix(page.Context, info.GraphBaseURL+"/$metadata#users") {
+			t.Errorf("@odata.context %q is not under %s", page.Context, info.GraphBaseURL)
+		}
+		if page.NextLink != "" && !strings.HasPrefix(page.NextLink, info.GraphBaseURL+"/") {
+			t.Fatalf("@odata.nextLink %q is not under the emulator's Graph URL %s", page.NextLink, info.GraphBaseURL)
+		}
+		seen += len(page.Value)
+		next = page.NextLink
+	}
+	if seen != wantUsers {
+		t.Errorf("listed %d users, want %d", seen, wantUsers)
+	}
+
+	// Without a token: Graph's 401 with its headers.
+	resp, body := get(info.GraphBaseURL+"/users", "")
+	if resp.StatusCode != 401 || !strings.Contains(string(body), "InvalidAuthenticationToken") || resp.Header.Get("request-id") == "" {
+		t.Errorf("without a token: %d, request-id %q, %s", resp.StatusCode, resp.Header.Get("request-id"), body)
+	}
+}
+
+// TestEmulate checks that graph emulate serves: a plain HTTP client gets a token and lists users, and
+// the graph command itself works against it, on a loopback port picked at random.
+func TestEmulate(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "7", "--token-lifetime", "5m", "--json")
+	info := e.info
+	if !strings.HasPrefix(info.URL, "http://127.0.0.1:") || info.AuthorityHost != info.URL || info.GraphBaseURL != info.URL+"/v1.0" {
+		t.Fatalf("settings: %+v", info)
+	}
+	if info.TokenEndpoint != info.URL+"/"+info.TenantID+"/oauth2/v2.0/token" || info.ClientID == "" || info.ClientSecret == "" {
+		t.Fatalf("settings: %+v", info)
+	}
+	plainClient(t, &http.Client{Timeout: 10 * time.Second}, info, 7)
+
+	// The graph command, configured from the printed settings, pages through the emulator (the SDK
+	// refuses a nextLink to any other host, so this also proves the links name the emulator).
+	env := map[string]string{
+		envTenantID: info.Domain, envClientID: info.ClientID, envClientSecret: info.ClientSecret,
+		envAuthorityHost: info.AuthorityHost, envGraphBaseURL: info.GraphBaseURL,
+	}
+	r := runCLI(t, invocation{env: env}, "users", "list", "--all", "--top", "3", "--select", "id")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 7 {
+		t.Errorf("graph users list --all against the emulator: exit %d, %d lines, stderr %q", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+	}
+
+	if code := e.shutdown(t); code != 0 {
+		t.Errorf("exit %d after the context ended, want 0; stderr %q", code, e.stderr)
+	}
+	if !strings.Contains(e.stderr.String(), "emulator stopped") {
+		t.Errorf("stderr %q does not report the stop", e.stderr)
+	}
+	if _, err := http.Get(info.URL + "/v1.0/users"); err == nil {
+		t.Error("the emulator still answers after stopping")
+	}
+}
+
+// TestEmulateTLS checks --tls: the certificate file lets a client trust the emulator over https, and
+// is removed when it stops.
+func TestEmulateTLS(t *testing.T) {
+	t.Parallel()
+	certFile := filepath.Join(t.TempDir(), "emulator.pem")
+	e := startEmulator(t, "--addr", "localhost:0", "--tls", "--cert-file", certFile, "--users", "3", "--token-lifetime", "5m")
+	if !strings.HasPrefix(e.info.URL, "https://localhost:") || e.info.CertFile != certFile {
+		t.Fatalf("settings: %+v", e.info)
+	}
+	pemData, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemData) {
+		t.Fatalf("%s holds no PEM certificate", certFile)
+	}
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	plainClient(t, hc, e.info, 3)
+
+	// Without the certificate, a client refuses the emulator.
+	if _, err := http.Get(e.info.URL + "/v1.0/users"); err == nil {
+		t.Error("a client without the certificate trusted the emulator")
+	}
+	if code := e.shutdown(t); code != 0 {
+		t.Errorf("exit %d, want 0", code)
+	}
+	if _, err := os.Stat(certFile); !os.IsNotExist(err) {
+		t.Errorf("certificate file left behind after stopping: %v", err)
+	}
+}
+
+// TestEmulateTable checks the settings as printed for a person.
+func TestEmulateTable(t *testing.T) {
+	t.Parallel()
+	args := []string{"emulate", "--addr", "127.0.0.1:0", "--json=false"}
+	e := startEmulator(t, args[1:]...)
+	base := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`).FindString(e.text)
+	if base == "" {
+		t.Fatalf("no URL in the output: %q", e.text)
+	}
+	e.shutdown(t)
+	r := result{code: 0, stdout: e.text, stderr: ""}
+	checkGolden(t, "emulate_table", args, r, nil, base, "http://127.0.0.1:<port>")
+}
+
+// TestEmulateRefusesRemote checks that the emulator will not listen beyond loopback unless asked, and
+// validates its flags, all before listening.
+func TestEmulateRefusesRemote(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--addr", "0.0.0.0:0"}, "--allow-remote"},
+		{[]string{"--addr", ":0"}, "--allow-remote"},
+		{[]string{"--addr", "192.0.2.10:0"}, "not a loopback address"},
+		{[]string{"--addr", "example.com:0"}, "not a loopback address"},
+		{[]string{"--addr", "127.0.0.1"}, "--addr"},
+		{[]string{"--users", "-1"}, "--users"},
+		{[]string{"--token-lifetime", "0s"}, "--token-lifetime"},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		r := runCLI(t, invocation{}, append([]string{"emulate"}, tt.args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("emulate %s: exit %d, stderr %q; want exit 2 mentioning %q", strings.Join(tt.args, " "), r.code, r.stderr, tt.want)
+		}
+	}
+}
+
+// TestEmulatePortInUse checks that a busy address is a plain error, exit 1.
+func TestEmulatePortInUse(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--json", "--users", "0")
+	u, _ := url.Parse(e.info.URL)
+	r := runCLI(t, invocation{}, "emulate", "--addr", u.Host)
+	if r.code != exitError || !strings.Contains(r.stderr, "address already in use") {
+		t.Errorf("second emulator on %s: exit %d, stderr %q; want exit 1, address in use", u.Host, r.code, r.stderr)
+	}
+	if _, err := strconv.Atoi(u.Port()); err != nil {
+		t.Fatal(err)
+	}
+}

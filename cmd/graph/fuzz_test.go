@@ -1,0 +1,72 @@
+package main
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzReadClaims feeds arbitrary access tokens to the claims reader of graph token: it must never
+// panic, and what it returns must be printable and free of the token's signature.
+func FuzzReadClaims(f *testing.F) {
+	enc := base64.RawURLEncoding.EncodeToString
+	header := enc([]byte(`{"alg":"RS256","typ":"JWT"}`))
+	for _, claims := range []string{
+		`{"tid":"t","appid":"a","roles":["User.Read.All"],"aud":"https://graph.microsoft.com","iat":1700000000,"exp":1700003600}`,
+		`{"azp":"v2app","aud":["a","b"],"roles":"not-a-list","exp":"soon"}`,
+		`{"tid":"\u001b[2Jevil","roles":[1,null,"ok"],"exp":1e300}`,
+		`{}`, `[]`, `null`,
+	} {
+		f.Add(header + "." + enc([]byte(claims)) + ".c2lnbmF0dXJl")
+	}
+	f.Add("opaque-token")
+	f.Add("a.b.c")
+	f.Add("..")
+	f.Add("a.b.c.d.e")
+	f.Fuzz(func(t *testing.T, tok string) {
+		info, ok := readClaims(tok)
+		if !ok {
+			return
+		}
+		b, err := json.Marshal(info)
+		if err != nil {
+			t.Fatalf("claims do not marshal: %v", err)
+		}
+		for _, s := range append([]string{info.Tenant, info.AppID, info.AppName, info.Audience}, info.Roles...) {
+			if strings.IndexFunc(s, isControl) >= 0 {
+				t.Errorf("claim %q holds a control character", s)
+			}
+		}
+		if sig := tok[strings.LastIndexByte(tok, '.')+1:]; len(sig) > 16 && strings.Contains(string(b), sig) {
+			t.Errorf("the token's signature appears in the output: %s", b)
+		}
+	})
+}
+
+// FuzzDecodeUser feeds arbitrary input to the --json reader of create and update: it must never
+// panic, and what it accepts must marshal back to a JSON object.
+func FuzzDecodeUser(f *testing.F) {
+	for _, s := range []string{
+		`{"displayName":"Adele","accountEnabled":true,"passwordProfile":{"password":"x"}}`,
+		`{"mobilePhone":null,"businessPhones":["1"],"employeeOrgData":{"costCenter":"1"}}`,
+		`{"birthday":"2000-01-01T00:00:00Z","deviceEnrollmentLimit":5}`,
+		`{"displayname":"typo"}`, `{"accountEnabled":"yes"}`, `{} {}`, `[]`, ``, `{`, "\xff",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		u, err := decodeUser(in)
+		if err != nil {
+			if !utf8.ValidString(err.Error()) && utf8.Valid(in) {
+				t.Errorf("error is not valid UTF-8: %q", err)
+			}
+			return
+		}
+		b, err := json.Marshal(u)
+		if err != nil || len(b) == 0 || b[0] != '{' {
+			t.Errorf("accepted input does not marshal to an object: %s, %v", b, err)
+		}
+	})
+}
