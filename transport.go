@@ -81,9 +81,10 @@ type doer struct {
 	retry  RetryPolicy  // the client's policy, defaults applied
 	logger *slog.Logger // nil: no logging
 
-	// authorize sets the current token on req (the auth editor). The generated client runs it before
-	// Do; Do runs it again right before each attempt, after any wait for a slot or a Retry-After, so no
-	// token ages in a queue and a replay never carries a token that expired while it waited.
+	// authorize sets the current token on req (the auth editor). Only Do runs it (it is not among the
+	// generated client's editors), right before each attempt, after any wait for a slot or a
+	// Retry-After, so no token ages in a queue and a replay never carries a token that expired while
+	// it waited.
 	authorize func(ctx context.Context, req *http.Request) error
 
 	// reauth drops the token req carried, gets a new one (with claims, when not empty) and sets it on
@@ -104,8 +105,8 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if p, ok := ctx.Value(retryKey{}).(RetryPolicy); ok {
 		policy = p.withDefaults()
 	}
-	if req.Header.Get("client-request-id") == "" {
-		req.Header.Set("client-request-id", newRequestID())
+	if req.Header.Get(clientRequestIDKey) == "" {
+		req.Header.Set(clientRequestIDKey, newRequestID())
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 
@@ -349,6 +350,10 @@ func authParams(v string) map[string]string {
 	}
 	return params
 }
+
+// clientRequestIDKey is client-request-id in net/http's canonical form: Header.Get and Set canonicalize
+// a key, which costs an allocation per call unless it is already canonical.
+const clientRequestIDKey = "Client-Request-Id"
 
 // newRequestID returns a random UUID (version 4) for client-request-id.
 func newRequestID() string {

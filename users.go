@@ -134,8 +134,12 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 					return
 				}
 			}
-			link, err := next.Get()
-			if err != nil || link == "" {
+			// IsSpecified and IsNull, not Get: Get allocates an error for the absent link of the last page.
+			if !next.IsSpecified() || next.IsNull() {
+				return
+			}
+			link := next.MustGet()
+			if link == "" {
 				return
 			}
 			u, err := c.nextLink(link)
@@ -187,9 +191,19 @@ func unexpected(resp *http.Response, reason string) *UnexpectedResponseError {
 	}
 }
 
+// isJSON reports whether a Content-Type names JSON. Only the media type decides; its parameters
+// (Graph sends four: odata.metadata, odata.streaming, IEEE754Compatible, charset) are not parsed, since
+// mime.ParseMediaType builds a map of them (and lower-cases their names), allocations on every page
+// for nothing.
 func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(mt)
+	if strings.EqualFold(mt, "application/json") {
+		return true
+	}
+	// Rarer JSON types (application/problem+json, ...): let mime validate the media type alone.
+	m, _, err := mime.ParseMediaType(mt)
+	return err == nil && strings.HasSuffix(m, "+json")
 }
 
 // nextLink checks that link stays under the client's base URL (same scheme, host and base path) and
