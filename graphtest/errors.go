@@ -2,6 +2,7 @@ package graphtest
 
 import (
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -89,7 +90,11 @@ func (s *Server) graphHeaders(w http.ResponseWriter, r *http.Request) (reqID, cl
 // unauthorized answers 401 InvalidAuthenticationToken with the
 // WWW-Authenticate challenge Graph sends.
 func (s *Server) unauthorized(w http.ResponseWriter, r *http.Request, message string) {
-	w.Header().Set("WWW-Authenticate", `Bearer realm="", authorization_uri="`+s.AuthorityHost+`/common/oauth2/authorize", client_id="`+graphAppID+`"`)
+	challenge := `Bearer realm="", authorization_uri="` + s.AuthorityHost + `/common/oauth2/authorize", client_id="` + graphAppID + `"`
+	if claims := s.challenge.Load(); claims != nil && message == caeMessage {
+		challenge += `, error="insufficient_claims", claims="` + base64.StdEncoding.EncodeToString([]byte(*claims)) + `"`
+	}
+	w.Header().Set("WWW-Authenticate", challenge)
 	s.GraphError(w, r, http.StatusUnauthorized, "InvalidAuthenticationToken", message)
 }
 

@@ -320,10 +320,16 @@ func (s *Server) checkBearer(r *http.Request) string {
 		return "Lifetime validation failed, the token is not yet valid."
 	}
 	if v.seq < s.revokedBelow.Load() {
+		if s.challenge.Load() != nil {
+			return caeMessage
+		}
 		return "Access token has been revoked."
 	}
 	return ""
 }
+
+// caeMessage is the 401 message of a Continuous Access Evaluation challenge.
+const caeMessage = "Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp"
 
 // verified is what Graph needs of a token whose signature and claims have
 // been checked: the time-dependent checks run on every call.

@@ -219,6 +219,9 @@ type Server struct {
 	// tokenSeq numbers issued tokens; revokedBelow is the first sequence
 	// number still valid after RevokeTokens.
 	tokenSeq, revokedBelow atomic.Uint64
+	// challenge holds the claims of the CAE challenge sent for revoked
+	// tokens, nil for a plain 401.
+	challenge atomic.Pointer[string]
 	// verifiedCache maps a token already verified to its verified claims;
 	// verifiedCount approximates its size so it can be cleared when large.
 	verifiedCache sync.Map
@@ -463,6 +466,18 @@ func hookPtr(fn Interceptor) *Interceptor {
 // them with 401 InvalidAuthenticationToken even before they expire, as after
 // a revocation. Tokens issued afterwards work.
 func (s *Server) RevokeTokens() {
+	s.challenge.Store(nil)
+	s.revokedBelow.Store(s.tokenSeq.Load() + 1)
+}
+
+// RevokeTokensWithClaims is RevokeTokens as Continuous Access Evaluation
+// reports it: the 401 for a revoked token also carries
+// error="insufficient_claims" and claims (claims, a JSON claims request,
+// base64-encoded) in its WWW-Authenticate challenge, which a client answers
+// by requesting a new token with that claims parameter. The token endpoint
+// accepts the parameter; tests read it from LastRequest(OpToken).
+func (s *Server) RevokeTokensWithClaims(claims string) {
+	s.challenge.Store(&claims)
 	s.revokedBelow.Store(s.tokenSeq.Load() + 1)
 }
 

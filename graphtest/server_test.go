@@ -435,3 +435,37 @@ func TestHandlerOneHost(t *testing.T) {
 		t.Errorf("counters %d %d", s.TokenRequests(), s.Requests(OpListUsers))
 	}
 }
+
+func TestRevokeTokensWithClaims(t *testing.T) {
+	s := newTestServer(t, Options{Users: 1})
+	c := newGraphClient(t, s)
+	claims := `{"access_token":{"nbf":{"essential":true,"value":"1764118923"}}}`
+	s.RevokeTokensWithClaims(claims)
+	r := c.get("/users")
+	checkUnauthorized(t, r, "TokenIssuedBeforeRevocationTimestamp")
+	wa := r.header.Get("WWW-Authenticate")
+	want := `error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNzY0MTE4OTIzIn19fQ=="`
+	if !strings.HasSuffix(wa, want) {
+		t.Errorf("WWW-Authenticate %q", wa)
+	}
+	f := tokenForm(s)
+	f.Set("claims", claims)
+	r = postForm(t, s.TokenEndpoint(), f)
+	if r.status != 200 {
+		t.Fatalf("token with claims: %d %s", r.status, r.body)
+	}
+	if last, _ := s.LastRequest(OpToken); !strings.Contains(string(last.Body), "claims=") {
+		t.Error("claims not recorded")
+	}
+	c.token = r.json(t)["access_token"].(string)
+	if r := c.get("/users"); r.status != 200 {
+		t.Errorf("new token: %d", r.status)
+	}
+	// A plain revocation drops the claims challenge.
+	s.RevokeTokens()
+	r = c.get("/users")
+	checkUnauthorized(t, r, "revoked")
+	if strings.Contains(r.header.Get("WWW-Authenticate"), "insufficient_claims") {
+		t.Error("plain revocation sent a claims challenge")
+	}
+}
