@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"math/big"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -184,6 +185,7 @@ func TestConfiguration(t *testing.T) {
 	}
 }
 
+// withEnv returns a copy of env with k set to v.
 func withEnv(env map[string]string, k, v string) map[string]string {
 	out := map[string]string{}
 	for key, val := range env {
@@ -225,6 +227,35 @@ func newCertificate(t *testing.T) (*x509.Certificate, string) {
 		t.Fatal(err)
 	}
 	return cert, path
+}
+
+// TestInterrupted checks that a command stopped by --timeout or by its context ending (Ctrl-C) exits
+// 1 and says why.
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, 1)
+	f.InterceptGraph(func(w http.ResponseWriter, r *http.Request) bool {
+		<-r.Context().Done() // Graph never answers
+		return true
+	})
+	r := runCLI(t, invocation{env: fakeEnv(f)}, "users", "list", "--timeout", "200ms")
+	if r.code != exitError || r.stderr != "graph: gave up after --timeout 200ms\n" {
+		t.Errorf("--timeout: exit %d, stderr %q", r.code, r.stderr)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr bytes.Buffer
+	go func() {
+		for f.Requests(graphtest.OpCountUsers) == 0 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	env := fakeEnv(f)
+	code := run(ctx, []string{"users", "count"}, strings.NewReader(""), &stdout, &stderr, func(k string) string { return env[k] })
+	if code != exitError || stderr.String() != "graph: interrupted\n" {
+		t.Errorf("cancelled: exit %d, stderr %q", code, stderr.String())
+	}
 }
 
 // TestTokenNeverPrinted checks that graph token shows claims but not the token, in either format.

@@ -302,6 +302,7 @@ func selfSignedCert(host string, addr net.Addr) (tls.Certificate, []byte, error)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, der, nil
 }
 
+// containsFold reports whether list holds s, ignoring case.
 func containsFold(list []string, s string) bool {
 	for _, v := range list {
 		if strings.EqualFold(v, s) {

@@ -75,6 +75,7 @@ func (b *optBool) Set(s string) error {
 	return nil
 }
 
+// String returns the value as given, or "" when the flag was not given.
 func (b *optBool) String() string {
 	if b == nil || !b.set {
 		return ""

@@ -215,6 +215,7 @@ func cell(v any) string {
 	return compactJSON(v)
 }
 
+// compactJSON renders v as one line of JSON, sanitized for a table cell.
 func compactJSON(v any) string {
 	var buf bytes.Buffer
 	enc := newEncoder(&buf)

@@ -46,6 +46,10 @@ type cli struct {
 	isTerminal func(w io.Writer) bool
 	// now is the local clock, used for "expires in" of graph token.
 	now func() time.Time
+
+	// limited is the command's context when --timeout bounds it, limit the bound; set by withTimeout.
+	limited context.Context
+	limit   time.Duration
 }
 
 // usageError is a mistake in how graph was invoked: a bad command, flag, argument, input file or
@@ -55,8 +59,10 @@ type usageError struct {
 	msg string
 }
 
+// Error returns the message, without the command.
 func (e *usageError) Error() string { return e.msg }
 
+// usagef returns a usageError for cmd with a formatted message.
 func usagef(cmd, format string, args ...any) error {
 	return &usageError{cmd: cmd, msg: fmt.Sprintf(format, args...)}
 }
@@ -83,22 +89,17 @@ func (c *cli) main(ctx context.Context, args []string) int {
 	case errors.As(err, &ce), errors.Is(err, auth.ErrInvalidConfig):
 		fmt.Fprintf(c.stderr, "graph: %s\n", strings.TrimPrefix(oneLine(err.Error()), "graph: "))
 		return exitUsage
-	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
-		fmt.Fprintf(c.stderr, "graph: %s\n", ctxMessage(ctx))
+	case c.limited != nil && errors.Is(c.limited.Err(), context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintf(c.stderr, "graph: gave up after --timeout %v\n", c.limit)
+		return exitError
+	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+		fmt.Fprintln(c.stderr, "graph: interrupted")
 		return exitError
 	}
 	// *graph.Error reads "graph: 404 Request_ResourceNotFound: ... (request-id ...)" and *auth.Error
 	// "auth: token request failed: 401 ... trace_id=...": printed as they are, under one "graph: ".
 	fmt.Fprintf(c.stderr, "graph: %s\n", strings.TrimPrefix(oneLine(err.Error()), "graph: "))
 	return exitError
-}
-
-// ctxMessage explains why ctx ended.
-func ctxMessage(ctx context.Context) string {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return "timed out (--timeout)"
-	}
-	return "interrupted"
 }
 
 // oneLine keeps an error message on one line, so that a multi-line server message cannot forge further
@@ -170,12 +171,15 @@ func (c *cli) flagError(fs *flag.FlagSet, cmd string, err error, help string) er
 	return usagef(cmd, "%s", err)
 }
 
-// withTimeout bounds ctx by d when d is positive.
-func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	if d > 0 {
-		return context.WithTimeout(ctx, d)
+// withTimeout bounds ctx by d (--timeout) when d is positive, and remembers the bounded context so
+// that main can tell the user's time limit apart from other deadlines.
+func (c *cli) withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if d <= 0 {
+		return context.WithCancel(ctx)
 	}
-	return context.WithCancel(ctx)
+	ctx, cancel := context.WithTimeout(ctx, d)
+	c.limited, c.limit = ctx, d
+	return ctx, cancel
 }
 
 // isTerminal reports whether w is a terminal: an *os.File that is a character device. It needs no

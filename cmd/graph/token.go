@@ -90,7 +90,7 @@ func (c *cli) token(ctx context.Context, g *globalFlags, args []string) error {
 	if len(pos) > 0 {
 		return usagef(cmd, "unexpected argument %q", pos[0])
 	}
-	ctx, cancel := withTimeout(ctx, g.conn.timeout)
+	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
 	defer cancel()
 	t, err := c.connect(&g.conn, cmd)
 	if err != nil {

@@ -101,7 +101,7 @@ func (c *cli) usersList(ctx context.Context, g *globalFlags, args []string) erro
 		cols = defaultColumns
 	}
 
-	ctx, cancel := withTimeout(ctx, g.conn.timeout)
+	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
 	defer cancel()
 	client, t, err := c.client(&g.conn, cmd)
 	if err != nil {
@@ -189,7 +189,7 @@ func (c *cli) usersGet(ctx context.Context, g *globalFlags, args []string) error
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(ctx, g.conn.timeout)
+	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
 	defer cancel()
 	client, t, err := c.client(&g.conn, cmd)
 	if err != nil {
@@ -224,7 +224,7 @@ func (c *cli) usersCreate(ctx context.Context, g *globalFlags, args []string) er
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(ctx, g.conn.timeout)
+	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
 	defer cancel()
 	client, t, err := c.client(&g.conn, cmd)
 	if err != nil {
@@ -255,7 +255,7 @@ func (c *cli) usersUpdate(ctx context.Context, g *globalFlags, args []string) er
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(ctx, g.conn.timeout)
+	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
 	defer cancel()
 	client, t, err := c.client(&g.conn, cmd)
 	if err != nil {
@@ -280,7 +280,7 @@ func (c *cli) usersDelete(ctx context.Context, g *globalFlags, args []string) er
 	if err != nil {
 		return err
 	}
-	ctx, cancel := withTimeout(ctx, g.conn.timeout)
+	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
 	defer cancel()
 	client, t, err := c.client(&g.conn, cmd)
 	if err != nil {
@@ -310,7 +310,7 @@ func (c *cli) usersCount(ctx context.Context, g *globalFlags, args []string) err
 	if len(pos) > 0 {
 		return usagef(cmd, "unexpected argument %q", pos[0])
 	}
-	ctx, cancel := withTimeout(ctx, g.conn.timeout)
+	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
 	defer cancel()
 	client, t, err := c.client(&g.conn, cmd)
 	if err != nil {
