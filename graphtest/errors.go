@@ -24,8 +24,8 @@ func formatUUID(b [16]byte) string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
-// graphTimeLayouts: Graph's innerError.date carries no UTC offset, while the
-// Date header is RFC 1123 GMT.
+// innerErrorDateLayout is the format of innerError.date: Graph sends it
+// without a UTC offset (the Date header is RFC 1123 GMT).
 const innerErrorDateLayout = "2006-01-02T15:04:05"
 
 // odataError is the body of every Graph error (microsoft.graph.ODataErrors.ODataError).

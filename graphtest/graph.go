@@ -29,23 +29,32 @@ func route(r *http.Request) (op, key string, known bool) {
 	if segs[1] != "users" {
 		return "", "", false
 	}
-	m := r.Method
-	pick := func(ops map[string]string) (string, string, bool) {
-		return ops[m], key, true
+	// byMethod picks the operation for r.Method among get, post, patch and
+	// delete ("" where the path has none).
+	byMethod := func(get, post, patch, del string) string {
+		switch r.Method {
+		case http.MethodGet:
+			return get
+		case http.MethodPost:
+			return post
+		case http.MethodPatch:
+			return patch
+		case http.MethodDelete:
+			return del
+		}
+		return ""
 	}
 	switch {
 	case len(segs) == 2:
-		return pick(map[string]string{http.MethodGet: OpListUsers, http.MethodPost: OpCreateUser})
+		return byMethod(OpListUsers, OpCreateUser, "", ""), "", true
 	case len(segs) == 3 && segs[2] == "$count":
-		return pick(map[string]string{http.MethodGet: OpCountUsers})
+		return byMethod(OpCountUsers, "", "", ""), "", true
 	case len(segs) == 3 && (segs[2] == "delta()" || segs[2] == "delta" || segs[2] == "microsoft.graph.delta()"):
-		return pick(map[string]string{http.MethodGet: OpDeltaUsers})
+		return byMethod(OpDeltaUsers, "", "", ""), "", true
 	case len(segs) == 3:
-		key = segs[2]
-		return pick(map[string]string{http.MethodGet: OpGetUser, http.MethodPatch: OpUpdateUser, http.MethodDelete: OpDeleteUser})
+		return byMethod(OpGetUser, "", OpUpdateUser, OpDeleteUser), segs[2], true
 	case len(segs) == 4 && strings.EqualFold(segs[3], "memberOf"):
-		key = segs[2]
-		return pick(map[string]string{http.MethodGet: OpListUserMemberOf})
+		return byMethod(OpListUserMemberOf, "", "", ""), segs[2], true
 	}
 	return "", "", false
 }

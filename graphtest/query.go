@@ -671,7 +671,7 @@ func parseOrderBy(src string) ([]orderBy, error) {
 	return out, nil
 }
 
-// sortKey compares two values of a property for $orderby; null sorts first.
+// sortCompare compares two values of a property for $orderby; null sorts first.
 func sortCompare(a, b any) int {
 	switch {
 	case a == nil && b == nil:

@@ -485,8 +485,8 @@ func (s *Server) RevokeTokensWithClaims(claims string) {
 const maxBody = 4 << 20
 
 // capture counts and records r under op, buffering its body so that both
-// the interceptor and the handler can read it. It returns false, having
-// answered 413, when the body is too large.
+// the interceptor and the handler can read it. It returns errBodyTooLarge
+// when the body exceeds maxBody, or the error reading it; the caller answers.
 func (s *Server) capture(op string, r *http.Request) ([]byte, error) {
 	var body []byte
 	var err error
