@@ -153,7 +153,6 @@ type cannedTransport struct {
 	body []byte
 }
 
-
 func (t *cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Header.Get("Authorization") != "Bearer "+testToken {
 		return &http.Response{StatusCode: http.StatusUnauthorized, Body: http.NoBody, Header: http.Header{}, Request: req}, nil
