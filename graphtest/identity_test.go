@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -279,6 +280,13 @@ func TestClientAssertion(t *testing.T) {
 		{"wrong audience", key, "RS256", nil, func(c map[string]any) { c["aud"] = "https://login.microsoftonline.com/x/oauth2/v2.0/token" }, 700212},
 		{"wrong issuer", key, "RS256", nil, func(c map[string]any) { c["iss"] = "someone" }, 700021},
 		{"alg none", key, "RS256", func(h map[string]any) { h["alg"] = "none" }, nil, 700027},
+		{"x5t SHA-1", key, "RS256", func(h map[string]any) {
+			delete(h, "x5t#S256")
+			sum := sha1.Sum(cert.Raw)
+			h["x5t"] = b64.EncodeToString(sum[:])
+		}, nil, 0},
+		{"wrong x5t SHA-1", key, "RS256", func(h map[string]any) { delete(h, "x5t#S256"); h["x5t"] = "AAAA" }, nil, 700027},
+		{"not yet valid", key, "RS256", nil, func(c map[string]any) { c["nbf"] = now + 3600 }, 700024},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -604,3 +604,15 @@ func TestUnknownRoutes(t *testing.T) {
 	}
 	_ = http.MethodGet
 }
+
+func TestLargeBody(t *testing.T) {
+	s := newTestServer(t, Options{})
+	c := newGraphClient(t, s)
+	r := c.call("POST", "/users", `{"displayName":"`+strings.Repeat("x", maxBody)+`"}`)
+	if code, _ := graphErr(t, r); r.status != http.StatusRequestEntityTooLarge || code != "Request_EntityTooLarge" {
+		t.Errorf("%d %s", r.status, code)
+	}
+	if s.UserCount() != 0 {
+		t.Error("oversized body created a user")
+	}
+}
