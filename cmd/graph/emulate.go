@@ -65,7 +65,8 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	users := fs.Int("users", embeddedUsers, "seed the directory with `N` generated users")
 	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of issued access tokens, `DURATION` such as 5m, to exercise refresh")
 	useTLS := fs.Bool("tls", false, "serve https with a self-signed certificate written to --cert-file")
-	certFile := fs.String("cert-file", filepath.Join(os.TempDir(), "typedgraph-emulator.pem"), "with --tls, write the certificate (PEM) to `FILE`, for clients to trust")
+	certFile := fs.String("cert-file", "", "with --tls, write the certificate (PEM) to `FILE`, for clients to trust (default $TMPDIR/typedgraph-emulator.pem)")
+	clientCert := fs.String("client-cert", "", "also accept client assertions signed with the key of the certificate in PEM `FILE`, as for an app registration with a certificate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it may use the well-known credentials")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -87,8 +88,16 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if !isLoopbackHost(host) && !*allowRemote {
 		return usagef(cmd, "--addr %s is not a loopback address; the emulator accepts its well-known credentials from anyone who can reach it, so pass --allow-remote to serve beyond this machine", *addr)
 	}
-	if *useTLS && *certFile == "" {
-		return usagef(cmd, "--tls needs --cert-file")
+	if *certFile == "" {
+		*certFile = filepath.Join(os.TempDir(), "typedgraph-emulator.pem")
+	}
+	opts := graphtest.Options{Users: *users, TokenLifetime: *lifetime}
+	if *clientCert != "" {
+		cert, err := readCertificate(*clientCert)
+		if err != nil {
+			return usagef(cmd, "--client-cert: %v", err)
+		}
+		opts.Certificate = cert
 	}
 
 	ln, err := net.Listen("tcp", *addr)
@@ -97,7 +106,7 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	}
 	defer ln.Close()
 
-	fake := graphtest.NewServer(graphtest.Options{Users: *users, TokenLifetime: *lifetime})
+	fake := graphtest.NewServer(opts)
 	defer fake.Close()
 	proxy, err := newEmulatorProxy(fake)
 	if err != nil {
@@ -310,6 +319,28 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// readCertificate reads the first certificate of a PEM file; any private key in the file is ignored.
+func readCertificate(path string) (*x509.Certificate, error) {
+	data, err := readFileLimited(path, maxCertFileBytes)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var block *pem.Block
+		block, data = pem.Decode(data)
+		if block == nil {
+			return nil, fmt.Errorf("%s holds no PEM CERTIFICATE block", path)
+		}
+		if block.Type == "CERTIFICATE" {
+			cert, err := x509.ParseCertificate(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", path, err)
+			}
+			return cert, nil
+		}
+	}
 }
 
 // writeCertFile writes the certificate as PEM. It holds no private key, so it is world-readable.

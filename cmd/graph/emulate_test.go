@@ -190,7 +190,8 @@ func plainClient(t *testing.T, hc *http.Client, info emulatorInfo, wantUsers int
 // the graph command itself works against it, on a loopback port picked at random.
 func TestEmulate(t *testing.T) {
 	t.Parallel()
-	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "7", "--token-lifetime", "5m", "--json")
+	_, pemFile := newCertificate(t)
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "7", "--token-lifetime", "5m", "--client-cert", pemFile, "--json")
 	info := e.info
 	if !strings.HasPrefix(info.URL, "http://127.0.0.1:") || info.AuthorityHost != info.URL || info.GraphBaseURL != info.URL+"/v1.0" {
 		t.Fatalf("settings: %+v", info)
@@ -209,6 +210,13 @@ func TestEmulate(t *testing.T) {
 	r := runCLI(t, invocation{env: env}, "users", "list", "--all", "--top", "3", "--select", "id")
 	if r.code != 0 || strings.Count(r.stdout, "\n") != 7 {
 		t.Errorf("graph users list --all against the emulator: exit %d, %d lines, stderr %q", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+	}
+
+	// With the certificate registered by --client-cert, the graph command signs in with it.
+	delete(env, envClientSecret)
+	r = runCLI(t, invocation{env: env}, "users", "count", "--certificate", pemFile)
+	if r.code != 0 || r.stdout != "7\n" {
+		t.Errorf("graph users count --certificate against the emulator: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 
 	if code := e.shutdown(t); code != 0 {
@@ -284,6 +292,7 @@ func TestEmulateRefusesRemote(t *testing.T) {
 		{[]string{"--users", "-1"}, "--users"},
 		{[]string{"--token-lifetime", "0s"}, "--token-lifetime"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"--client-cert", "/nonexistent/cert.pem"}, "--client-cert"},
 	}
 	for _, tt := range tests {
 		r := runCLI(t, invocation{}, append([]string{"emulate"}, tt.args...)...)

@@ -16,7 +16,7 @@ SYNOPSIS
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
-                       [--tls [--cert-file FILE]] [--allow-remote]
+                       [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote]
 
     Every command except emulate also takes the connection options below, before or after its
     words, and every command takes --json[=false].
@@ -108,7 +108,8 @@ DESCRIPTION
     it), or every page with --all. When more pages remain, standard error says so.
 
     The table shows id, displayName, userPrincipalName and jobTitle, or the --select properties in
-    their order. JSON output is one user object per line, with the properties Graph returned.
+    their order; it is printed once the last page has arrived, so that its columns line up. JSON
+    output is one user object per line, streamed as pages arrive.
 
     With --all, the number of users fetched so far is shown on standard error when it is a
     terminal. --count reports how many users match in all, on standard error.
@@ -203,14 +204,15 @@ const emulateHelp = `NAME
 
 SYNOPSIS
     graph emulate [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
-                  [--tls [--cert-file FILE]] [--allow-remote] [--json[=false]]
+                  [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--json[=false]]
 
 DESCRIPTION
     Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users API on
     one address: the token endpoint at /TENANT/oauth2/v2.0/token and Graph under /v1.0. It speaks
-    the real wire formats (client credentials with a secret or a certificate, signed JWT access
-    tokens, OData query options, @odata.nextLink and @odata.count, Graph's error bodies and
-    headers), so clients in any language can be developed and tested against it without a tenant.
+    the real wire formats (client credentials with a secret, or with a certificate given by
+    --client-cert; signed JWT access tokens; OData query options, @odata.nextLink and
+    @odata.count; Graph's error bodies and headers), so clients in any language can be developed
+    and tested against it without a tenant.
 
     It prints the authority host, the Graph base URL and the tenant and client credentials to use,
     then serves until interrupted (Ctrl-C). The directory lives in memory, seeded with N generated
