@@ -142,10 +142,10 @@ func parseQuery(raw string) (queryParams, *queryError) {
 		uk, err1 := url.QueryUnescape(k)
 		uv, err2 := url.QueryUnescape(v)
 		if err1 != nil || err2 != nil {
-			return q, &queryError{"BadRequest", "The query string is not correctly escaped."}
+			return q, &queryError{code: "BadRequest", msg: "The query string is not correctly escaped."}
 		}
 		if _, dup := q.vals[uk]; dup && strings.HasPrefix(uk, "$") {
-			return q, &queryError{"BadRequest", fmt.Sprintf("Query option '%s' was specified more than once, but it must be specified at most once.", uk)}
+			return q, &queryError{code: "BadRequest", msg: fmt.Sprintf("Query option '%s' was specified more than once, but it must be specified at most once.", uk)}
 		}
 		q.vals[uk] = uv
 		q.pairs = append(q.pairs, pair)
@@ -160,9 +160,9 @@ func checkOptions(q queryParams, allowed ...string) *queryError {
 			continue
 		}
 		if k == "$skip" {
-			return &queryError{"Request_BadRequest", "'$skip' is not supported by the service."}
+			return &queryError{code: "Request_BadRequest", msg: "'$skip' is not supported by the service."}
 		}
-		return &queryError{"BadRequest", fmt.Sprintf("The query parameter '%s' is not supported.", k)}
+		return &queryError{code: "BadRequest", msg: fmt.Sprintf("The query parameter '%s' is not supported.", k)}
 	}
 	return nil
 }
@@ -219,8 +219,8 @@ func decodeToken(tok, kind string, n int) ([]uint64, bool) {
 	return nums, true
 }
 
-var errExpiredToken = &queryError{"Directory_ExpiredPageToken",
-	"The specified page token value has expired and can no longer be included in your request."}
+var errExpiredToken = &queryError{code: "Directory_ExpiredPageToken",
+	msg: "The specified page token value has expired and can no longer be included in your request."}
 
 // marshal encodes v as JSON without HTML escaping, as Graph does.
 func marshal(v any) []byte {
@@ -307,8 +307,8 @@ func (s *Server) parseListQuery(r *http.Request, q queryParams, countSegment boo
 	if q.has("$top") {
 		n, err := strconv.Atoi(q.get("$top"))
 		if err != nil || n < 1 || n > 999 {
-			return nil, &queryError{"Request_BadRequest",
-				fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and 999 inclusive.", q.get("$top"))}
+			return nil, &queryError{code: "Request_BadRequest",
+				msg: fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and 999 inclusive.", q.get("$top"))}
 		}
 		lq.top = n
 	}
@@ -316,25 +316,31 @@ func (s *Server) parseListQuery(r *http.Request, q queryParams, countSegment boo
 	if lq.sel, err = parseSelect(q.get("$select")); err != nil {
 		return nil, err.(*queryError)
 	}
+	for _, p := range lq.sel {
+		if singleOnly[p] {
+			return nil, &queryError{status: http.StatusNotImplemented, code: "NotImplemented",
+				msg: fmt.Sprintf("The property '%s' can be selected only when reading a single user.", p)}
+		}
+	}
 	if q.has("$count") {
 		switch strings.ToLower(q.get("$count")) {
 		case "true":
 			lq.count = true
 		case "false":
 		default:
-			return nil, &queryError{"BadRequest", fmt.Sprintf("'%s' is not a valid count option.", q.get("$count"))}
+			return nil, &queryError{code: "BadRequest", msg: fmt.Sprintf("'%s' is not a valid count option.", q.get("$count"))}
 		}
 	}
 	if countSegment {
 		lq.count = true
 	}
 	if lq.count && !eventual {
-		return nil, &queryError{"Request_BadRequest", "$count is not currently supported."}
+		return nil, &queryError{code: "Request_BadRequest", msg: "$count is not currently supported."}
 	}
 	if q.has("$search") {
 		if !eventual {
-			return nil, &queryError{"Request_UnsupportedQuery",
-				"Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'"}
+			return nil, &queryError{code: "Request_UnsupportedQuery",
+				msg: "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'"}
 		}
 		if lq.search, err = parseSearch(q.get("$search")); err != nil {
 			return nil, err.(*queryError)
@@ -354,7 +360,7 @@ func (s *Server) parseListQuery(r *http.Request, q queryParams, countSegment boo
 			return nil, err.(*queryError)
 		}
 		if !advanced {
-			sorting := &queryError{"Request_UnsupportedQuery", "Sorting not supported for current query."}
+			sorting := &queryError{code: "Request_UnsupportedQuery", msg: "Sorting not supported for current query."}
 			if lq.filter != nil || lq.search != nil {
 				return nil, sorting
 			}
@@ -381,7 +387,7 @@ type collection struct {
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams) {
 	lq, qerr := s.parseListQuery(r, q, false)
 	if qerr != nil {
-		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	page := make([]json.RawMessage, 0, lq.top)
@@ -516,7 +522,7 @@ func collectionJSON(ctx string, count *int, next string, items []json.RawMessage
 func (s *Server) countUsers(w http.ResponseWriter, r *http.Request, q queryParams) {
 	lq, qerr := s.parseListQuery(r, q, true)
 	if qerr != nil {
-		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	n := 0
@@ -573,8 +579,8 @@ func decodeObject(body []byte) (map[string]any, *queryError) {
 	var m map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
-		return nil, &queryError{"BadRequest",
-			"Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."}
+		return nil, &queryError{code: "BadRequest",
+			msg: "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."}
 	}
 	return m, nil
 }
@@ -589,27 +595,27 @@ func (s *Server) checkWrite(m map[string]any) *queryError {
 			continue
 		}
 		if _, ok := userProps[k]; !ok {
-			return &queryError{"BadRequest", fmt.Sprintf(
+			return &queryError{code: "BadRequest", msg: fmt.Sprintf(
 				"The property '%s' does not exist on type 'microsoft.graph.user'. Make sure to only use property names that are defined by the type or mark the type as open type.", k)}
 		}
 		if k == "id" {
-			return &queryError{"Request_BadRequest", "Property 'id' is read-only and cannot be set."}
+			return &queryError{code: "Request_BadRequest", msg: "Property 'id' is read-only and cannot be set."}
 		}
 		if !validValue(k, v) {
-			return &queryError{"Request_BadRequest", fmt.Sprintf("Invalid value specified for property '%s' of resource 'User'.", k)}
+			return &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Invalid value specified for property '%s' of resource 'User'.", k)}
 		}
 	}
 	if upn, ok := m["userPrincipalName"].(string); ok {
 		_, domain, found := strings.Cut(upn, "@")
 		if !found || !strings.EqualFold(domain, s.Domain) {
-			return &queryError{"Request_BadRequest",
-				"The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization."}
+			return &queryError{code: "Request_BadRequest",
+				msg: "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization."}
 		}
 	}
 	return nil
 }
 
-var errUPNTaken = &queryError{"Request_BadRequest", "Another object with the same value for property userPrincipalName already exists."}
+var errUPNTaken = &queryError{code: "Request_BadRequest", msg: "Another object with the same value for property userPrincipalName already exists."}
 
 // createUser implements POST /users.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte) {
@@ -620,7 +626,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 	if qerr == nil {
 		for _, req := range requiredOnCreate {
 			if m[req] == nil {
-				qerr = &queryError{"Request_BadRequest", fmt.Sprintf("Property '%s' is required when creating the object.", req)}
+				qerr = &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Property '%s' is required when creating the object.", req)}
 				break
 			}
 		}

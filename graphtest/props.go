@@ -141,3 +141,11 @@ func validValue(name string, v any) bool {
 	}
 	return ok
 }
+
+// singleOnly are the properties Graph returns only when reading one user;
+// selecting them on a list is refused.
+var singleOnly = map[string]bool{
+	"aboutMe": true, "birthday": true, "hireDate": true, "interests": true, "mySite": true,
+	"pastProjects": true, "preferredName": true, "responsibilities": true, "schools": true,
+	"skills": true, "mailboxSettings": true,
+}

@@ -8,23 +8,33 @@ import (
 	"time"
 )
 
-// queryError is a query option Graph would refuse, with the code and
-// message to answer (always 400).
-type queryError struct{ code, msg string }
+// queryError is a query option or body Graph would refuse, with the code
+// and message to answer, and the status (400 when zero).
+type queryError struct {
+	code, msg string
+	status    int
+}
 
 func (e *queryError) Error() string { return e.code + ": " + e.msg }
 
+func (e *queryError) httpStatus() int {
+	if e.status == 0 {
+		return 400
+	}
+	return e.status
+}
+
 func badFilter(format string, a ...any) *queryError {
-	return &queryError{"BadRequest", "Invalid filter clause: " + fmt.Sprintf(format, a...)}
+	return &queryError{code: "BadRequest", msg: "Invalid filter clause: " + fmt.Sprintf(format, a...)}
 }
 
 func unsupportedProp(prop string) *queryError {
-	return &queryError{"Request_UnsupportedQuery",
-		fmt.Sprintf("Unsupported or invalid query filter clause specified for property '%s' of resource 'User'.", prop)}
+	return &queryError{code: "Request_UnsupportedQuery",
+		msg: fmt.Sprintf("Unsupported or invalid query filter clause specified for property '%s' of resource 'User'.", prop)}
 }
 
 func unknownProp(prop string) *queryError {
-	return &queryError{"BadRequest", fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.user'.", prop)}
+	return &queryError{code: "BadRequest", msg: fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.user'.", prop)}
 }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring case, without
@@ -529,8 +539,8 @@ type search struct {
 type searchClause struct{ prop, term string }
 
 func parseSearch(src string) (*search, error) {
-	bad := &queryError{"Request_UnsupportedQuery",
-		"Syntax error: the $search value must be one or more quoted \"property:term\" clauses joined by AND or OR."}
+	bad := &queryError{code: "Request_UnsupportedQuery",
+		msg: "Syntax error: the $search value must be one or more quoted \"property:term\" clauses joined by AND or OR."}
 	s := &search{any: [][]searchClause{nil}}
 	rest := strings.TrimSpace(src)
 	for first := true; ; first = false {
@@ -564,7 +574,7 @@ func parseSearch(src string) (*search, error) {
 			return nil, unknownProp(prop)
 		}
 		if userProps[c] != kString && userProps[c] != kStrings {
-			return nil, &queryError{"Request_UnsupportedQuery", fmt.Sprintf("The property '%s' does not support search.", c)}
+			return nil, &queryError{code: "Request_UnsupportedQuery", msg: fmt.Sprintf("The property '%s' does not support search.", c)}
 		}
 		last := len(s.any) - 1
 		s.any[last] = append(s.any[last], searchClause{c, strings.ToLower(strings.TrimSpace(term))})
@@ -647,14 +657,14 @@ func parseOrderBy(src string) ([]orderBy, error) {
 	for _, item := range strings.Split(src, ",") {
 		f := strings.Fields(item)
 		if len(f) == 0 || len(f) > 2 {
-			return nil, &queryError{"BadRequest", fmt.Sprintf("Invalid $orderby clause '%s'.", src)}
+			return nil, &queryError{code: "BadRequest", msg: fmt.Sprintf("Invalid $orderby clause '%s'.", src)}
 		}
 		c, ok := canonicalProp(f[0])
 		if !ok {
 			return nil, unknownProp(f[0])
 		}
 		if k := userProps[c]; k != kString && k != kDateTime && k != kBool && k != kInt {
-			return nil, &queryError{"Request_UnsupportedQuery", "Sorting not supported for current query."}
+			return nil, &queryError{code: "Request_UnsupportedQuery", msg: "Sorting not supported for current query."}
 		}
 		o := orderBy{prop: c}
 		if len(f) == 2 {
@@ -663,7 +673,7 @@ func parseOrderBy(src string) ([]orderBy, error) {
 			case "desc":
 				o.desc = true
 			default:
-				return nil, &queryError{"BadRequest", fmt.Sprintf("Invalid $orderby clause '%s'.", src)}
+				return nil, &queryError{code: "BadRequest", msg: fmt.Sprintf("Invalid $orderby clause '%s'.", src)}
 			}
 		}
 		out = append(out, o)

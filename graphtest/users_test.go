@@ -616,3 +616,15 @@ func TestLargeBody(t *testing.T) {
 		t.Error("oversized body created a user")
 	}
 }
+
+func TestSelectSingleOnly(t *testing.T) {
+	s := newTestServer(t, Options{Users: 1})
+	c := newGraphClient(t, s)
+	r := c.get("/users?$select=id,aboutMe")
+	if code, _ := graphErr(t, r); r.status != http.StatusNotImplemented || code != "NotImplemented" {
+		t.Errorf("list: %d %s", r.status, code)
+	}
+	if r := c.get("/users/" + s.UserIDs()[0] + "?$select=id,aboutMe"); r.status != 200 {
+		t.Errorf("get: %d", r.status)
+	}
+}
