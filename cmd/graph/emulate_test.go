@@ -44,7 +44,7 @@ func startEmulator(t *testing.T, args ...string) *emulator {
 		now:        time.Now,
 	}
 	go func() {
-		code := c.main(ctx, append([]string{"emulate"}, args...))
+		code := c.execute(ctx, append([]string{"emulate"}, args...))
 		pw.Close()
 		e.done <- code
 	}()

@@ -49,7 +49,7 @@ func runCLI(t *testing.T, inv invocation, args ...string) result {
 		isTerminal: func(io.Writer) bool { return inv.terminal },
 		now:        func() time.Time { return fixedNow },
 	}
-	code := c.main(ctx, args)
+	code := c.execute(ctx, args)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 

@@ -33,7 +33,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		isTerminal: isTerminal,
 		now:        time.Now,
 	}
-	return c.main(ctx, args)
+	return c.execute(ctx, args)
 }
 
 // cli holds what one run of the command works with. Tests replace isTerminal and now.
@@ -70,8 +70,8 @@ func usagef(cmd, format string, args ...any) error {
 // errHelpShown reports that help was printed on request: the command succeeds without doing anything.
 var errHelpShown = errors.New("help shown")
 
-// main dispatches args to a subcommand and maps its error to an exit status.
-func (c *cli) main(ctx context.Context, args []string) int {
+// execute dispatches args to a subcommand and maps its error to an exit status.
+func (c *cli) execute(ctx context.Context, args []string) int {
 	err := c.dispatch(ctx, args)
 	switch {
 	case err == nil || errors.Is(err, errHelpShown):
@@ -81,7 +81,7 @@ func (c *cli) main(ctx context.Context, args []string) int {
 	var ce *graph.ConfigError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(c.stderr, "graph: %s\n", ue.msg)
+		fmt.Fprintf(c.stderr, "graph: %s\n", oneLine(ue.msg))
 		if ue.cmd != "" {
 			fmt.Fprintf(c.stderr, "Run '%s --help' for usage.\n", ue.cmd)
 		}
