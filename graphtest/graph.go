@@ -799,6 +799,10 @@ func (s *Server) deltaUsers(w http.ResponseWriter, r *http.Request, q queryParam
 		if c.rec.seq != c.seq || (since == 0 && c.rec.deleted) {
 			continue
 		}
+		if !c.rec.deleted && f != nil && !f.eval(c.rec.props, nil) {
+			last = c.seq
+			continue
+		}
 		if len(items) == size {
 			more = true
 			break
@@ -806,12 +810,9 @@ func (s *Server) deltaUsers(w http.ResponseWriter, r *http.Request, q queryParam
 		last = c.seq
 		if c.rec.deleted {
 			items = append(items, map[string]any{"id": c.rec.id, "@removed": map[string]any{"reason": "changed"}})
-			continue
+		} else {
+			items = append(items, project(c.rec.props, sel))
 		}
-		if f != nil && !f.eval(c.rec.props, nil) {
-			continue
-		}
-		items = append(items, project(c.rec.props, sel))
 	}
 	d.mu.RUnlock()
 	if items == nil {

@@ -628,3 +628,20 @@ func TestSelectSingleOnly(t *testing.T) {
 		t.Errorf("get: %d", r.status)
 	}
 }
+
+func TestDeltaFilter(t *testing.T) {
+	s := newTestServer(t, Options{Users: 30})
+	c := newGraphClient(t, s)
+	ids := s.UserIDs()
+	r := c.get("/users/delta()?$filter=id%20eq%20'"+ids[3]+"'%20or%20id%20eq%20'"+ids[27]+"'", "Prefer: odata.maxpagesize=1")
+	v := values(t, r)
+	next, _ := r.json(t)["@odata.nextLink"].(string)
+	if len(v) != 1 || v[0]["id"] != ids[3] || next == "" {
+		t.Fatalf("page 1: %s", r.body)
+	}
+	r = c.get(next, "Prefer: odata.maxpagesize=1")
+	v = values(t, r)
+	if delta, _ := r.json(t)["@odata.deltaLink"].(string); len(v) != 1 || v[0]["id"] != ids[27] || delta == "" {
+		t.Errorf("page 2: %s", r.body)
+	}
+}
