@@ -18,6 +18,7 @@ type Conflict struct {
 	Reason string
 }
 
+// String formats the conflict as "WHERE: REASON".
 func (c Conflict) String() string { return c.Where + ": " + c.Reason }
 
 // Merge adds the paths, operations and components of slice (a document as Slice writes it) that

@@ -62,6 +62,7 @@ type Error struct {
 	Err error
 }
 
+// Error formats the error as "specslice: WHERE: WHAT".
 func (e *Error) Error() string { return "specslice: " + e.Where + ": " + e.Err.Error() }
 
 // Unwrap returns e.Err.
