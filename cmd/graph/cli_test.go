@@ -331,6 +331,22 @@ func TestParseInterleaved(t *testing.T) {
 	}
 }
 
+// TestCloudForAuthority checks that a national cloud's authority host alone picks that cloud.
+func TestCloudForAuthority(t *testing.T) {
+	tests := []struct{ authority, want string }{
+		{"https://login.microsoftonline.com", "global"},
+		{"https://login.microsoftonline.us", "usgovl4"},
+		{"https://LOGIN.chinacloudapi.cn/", "china"},
+		{"http://127.0.0.1:8080", "global"},
+		{"::not a url", "global"},
+	}
+	for _, tt := range tests {
+		if got := cloudForAuthority(tt.authority).Name; got != tt.want {
+			t.Errorf("cloudForAuthority(%q) = %s, want %s", tt.authority, got, tt.want)
+		}
+	}
+}
+
 // TestCell checks how property values appear in a table.
 func TestCell(t *testing.T) {
 	tests := []struct {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -13,18 +14,23 @@ import (
 	"github.com/typedgraph/graph/graphtest"
 )
 
-// The environment variables graph reads. The AZURE_* names are those of the Azure SDKs' environment
-// credential; AZURE_CLOUD and GRAPH_BASE_URL are ours.
+// The environment variables graph reads: those of auth.ConfigFromEnv (the Azure SDKs' AZURE_* names
+// and TYPEDGRAPH_CLOUD), plus the azidentity option to send the certificate chain and our
+// TYPEDGRAPH_BASE_URL for the Graph base URL.
 const (
-	envTenantID        = "AZURE_TENANT_ID"
-	envClientID        = "AZURE_CLIENT_ID"
-	envClientSecret    = "AZURE_CLIENT_SECRET"
-	envCertPath        = "AZURE_CLIENT_CERTIFICATE_PATH"
-	envCertPassword    = "AZURE_CLIENT_CERTIFICATE_PASSWORD"
-	envSendCertChain   = "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"
-	envAuthorityHost   = "AZURE_AUTHORITY_HOST"
-	envCloud           = "AZURE_CLOUD"
-	envGraphBaseURL    = "GRAPH_BASE_URL"
+	envTenantID      = auth.EnvTenantID
+	envClientID      = auth.EnvClientID
+	envClientSecret  = auth.EnvClientSecret
+	envCertPath      = auth.EnvCertificatePath
+	envCertPassword  = auth.EnvCertificatePassword
+	envAuthorityHost = auth.EnvAuthorityHost
+	envCloud         = auth.EnvCloud
+	envSendCertChain = "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"
+	envGraphBaseURL  = "TYPEDGRAPH_BASE_URL"
+)
+
+// Limits and sizes.
+const (
 	embeddedUsers      = 20       // size of the embedded emulator's sample directory
 	maxSecretFileBytes = 64 << 10 // a client secret is tens of bytes
 	maxCertFileBytes   = 1 << 20  // a PEM chain and key are a few kilobytes
@@ -83,11 +89,15 @@ func (c *cli) connect(f *connFlags, cmd string) (*target, error) {
 	if err != nil {
 		return nil, err
 	}
-	cloud, err := auth.CloudByName(pick(f.cloud, envCloud))
+	authority := pick(f.authority, envAuthorityHost)
+	cloudName := pick(f.cloud, envCloud)
+	cloud, err := auth.CloudByName(cloudName)
 	if err != nil {
 		return nil, usagef(cmd, "--cloud: %s", strings.TrimPrefix(err.Error(), auth.ErrInvalidConfig.Error()+": "))
 	}
-	authority := pick(f.authority, envAuthorityHost)
+	if cloudName == "" && authority != "" {
+		cloud = cloudForAuthority(authority) // as auth.ConfigFromEnv does
+	}
 	t := &target{
 		graph: graph.Config{
 			TenantID:      tenant,
@@ -194,6 +204,23 @@ func (c *cli) client(f *connFlags, cmd string) (*graph.Client, *target, error) {
 		return nil, nil, err
 	}
 	return client, t, nil
+}
+
+// cloudForAuthority picks the national cloud whose identity platform is authority, so that setting
+// only AZURE_AUTHORITY_HOST to a national cloud's host also gets that cloud's Graph and scope, as with
+// auth.ConfigFromEnv. Any other host (the global cloud's, an emulator's) means the global cloud.
+func cloudForAuthority(authority string) auth.Cloud {
+	u, err := url.Parse(authority)
+	if err != nil {
+		return auth.CloudGlobal
+	}
+	switch strings.ToLower(u.Hostname()) {
+	case "login.microsoftonline.us":
+		return auth.CloudUSGovL4
+	case "login.chinacloudapi.cn", "login.partner.microsoftonline.cn":
+		return auth.CloudChina
+	}
+	return auth.CloudGlobal
 }
 
 // readFileLimited reads path, refusing files larger than limit bytes. "-" is not special here.

@@ -49,9 +49,9 @@ func (f *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.clientID, "client-id", "", "application (client) `ID` of the app registration [AZURE_CLIENT_ID]")
 	fs.StringVar(&f.secretFile, "client-secret-file", "", "read the client secret from `FILE` [AZURE_CLIENT_SECRET holds the secret itself]")
 	fs.StringVar(&f.certFile, "certificate", "", "PEM `FILE` holding the certificate and its unencrypted private key [AZURE_CLIENT_CERTIFICATE_PATH]")
-	fs.StringVar(&f.cloud, "cloud", "", "national cloud `NAME`: global, usgovl4, usgovl5 or china [AZURE_CLOUD] (default global)")
+	fs.StringVar(&f.cloud, "cloud", "", "national cloud `NAME`: global, usgovl4, usgovl5 or china [TYPEDGRAPH_CLOUD] (default global)")
 	fs.StringVar(&f.authority, "authority-host", "", "identity platform `URL`, overriding the cloud's [AZURE_AUTHORITY_HOST]")
-	fs.StringVar(&f.baseURL, "base-url", "", "Graph base `URL`, overriding the cloud's https://.../v1.0 [GRAPH_BASE_URL]")
+	fs.StringVar(&f.baseURL, "base-url", "", "Graph base `URL`, overriding the cloud's https://.../v1.0 [TYPEDGRAPH_BASE_URL]")
 	fs.BoolVar(&f.emulator, "emulator", false, "use the embedded emulator even when credentials are configured")
 	fs.DurationVar(&f.timeout, "timeout", 0, "give up after `DURATION`, e.g. 30s (default: no limit; Ctrl-C stops at any time)")
 }

@@ -38,9 +38,9 @@ CONNECTION OPTIONS
     --client-id ID             application (client) id                       [AZURE_CLIENT_ID]
     --client-secret-file FILE  file holding the client secret                [AZURE_CLIENT_SECRET]
     --certificate FILE         PEM certificate and unencrypted private key   [AZURE_CLIENT_CERTIFICATE_PATH]
-    --cloud NAME               global, usgovl4, usgovl5 or china             [AZURE_CLOUD]
+    --cloud NAME               global, usgovl4, usgovl5 or china             [TYPEDGRAPH_CLOUD]
     --authority-host URL       identity platform URL, overriding the cloud's [AZURE_AUTHORITY_HOST]
-    --base-url URL             Graph base URL, overriding the cloud's        [GRAPH_BASE_URL]
+    --base-url URL             Graph base URL, overriding the cloud's        [TYPEDGRAPH_BASE_URL]
     --emulator                 use the embedded emulator even if credentials are configured
     --timeout DURATION         give up after DURATION, e.g. 30s (default: no limit)
 
@@ -56,7 +56,7 @@ ENVIRONMENT
         accepted for compatibility; encrypted keys are refused, store the key unencrypted.
     AZURE_CLIENT_SEND_CERTIFICATE_CHAIN
         true to send the certificate chain (x5c), for subject name and issuer authentication.
-    AZURE_CLOUD, GRAPH_BASE_URL
+    TYPEDGRAPH_CLOUD, TYPEDGRAPH_BASE_URL
         see --cloud and --base-url.
 
 EXIT STATUS

@@ -14,10 +14,10 @@
 //
 // graph authenticates as an application with the OAuth 2.0 client-credentials grant. The tenant, the
 // application and its secret or certificate come from flags or, failing those, from the environment
-// variables the Azure SDKs read (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
-// AZURE_CLIENT_CERTIFICATE_PATH, AZURE_AUTHORITY_HOST) plus AZURE_CLOUD and GRAPH_BASE_URL. With no
-// credentials configured at all, graph starts an embedded emulator with a sample directory, says so on
-// stderr, and runs the command against it, so that
+// variables that auth.ConfigFromEnv reads (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
+// AZURE_CLIENT_CERTIFICATE_PATH, AZURE_AUTHORITY_HOST, TYPEDGRAPH_CLOUD) and TYPEDGRAPH_BASE_URL. With
+// no credentials configured at all, graph starts an embedded emulator with a sample directory, says so
+// on stderr, and runs the command against it, so that
 //
 //	go run ./cmd/graph users list
 //
@@ -46,6 +46,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// After the first signal, restore the default handling: a second Ctrl-C ends the process at
+		// once instead of waiting for the emulator's graceful shutdown.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
 	stop()
 	os.Exit(code)
