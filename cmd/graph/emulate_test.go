@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -235,8 +236,8 @@ func TestEmulate(t *testing.T) {
 func TestEmulateTLS(t *testing.T) {
 	t.Parallel()
 	certFile := filepath.Join(t.TempDir(), "emulator.pem")
-	e := startEmulator(t, "--addr", "localhost:0", "--tls", "--cert-file", certFile, "--users", "3", "--token-lifetime", "5m")
-	if !strings.HasPrefix(e.info.URL, "https://localhost:") || e.info.CertFile != certFile {
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--tls", "--cert-file", certFile, "--users", "3", "--token-lifetime", "5m")
+	if !strings.HasPrefix(e.info.URL, "https://127.0.0.1:") || e.info.CertFile != certFile {
 		t.Fatalf("settings: %+v", e.info)
 	}
 	pemData, err := os.ReadFile(certFile)
@@ -313,5 +314,38 @@ func TestEmulatePortInUse(t *testing.T) {
 	}
 	if _, err := strconv.Atoi(u.Port()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAdvertisedHost checks the address the emulator tells clients to use.
+func TestAdvertisedHost(t *testing.T) {
+	addr := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 41234}
+	name, err := os.Hostname()
+	if err != nil || name == "" {
+		name = "localhost"
+	}
+	tests := []struct{ host, want string }{
+		{"127.0.0.1", "127.0.0.1:41234"},
+		{"localhost", "localhost:41234"},
+		{"::1", "[::1]:41234"},
+		{"", name + ":41234"},
+		{"0.0.0.0", name + ":41234"},
+	}
+	for _, tt := range tests {
+		if got := advertisedHost(tt.host, addr); got != tt.want {
+			t.Errorf("advertisedHost(%q) = %q, want %q", tt.host, got, tt.want)
+		}
+	}
+}
+
+// TestIsLoopbackHost checks which --addr hosts the emulator accepts without --allow-remote.
+func TestIsLoopbackHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"127.0.0.1": true, "127.1.2.3": true, "::1": true, "localhost": true, "LOCALHOST": true,
+		"": false, "0.0.0.0": false, "::": false, "192.168.1.10": false, "localhost.example.com": false,
+	} {
+		if got := isLoopbackHost(host); got != want {
+			t.Errorf("isLoopbackHost(%q) = %v, want %v", host, got, want)
+		}
 	}
 }

@@ -57,7 +57,8 @@ ENVIRONMENT
     AZURE_CLIENT_SEND_CERTIFICATE_CHAIN
         true to send the certificate chain (x5c), for subject name and issuer authentication.
     TYPEDGRAPH_CLOUD, TYPEDGRAPH_BASE_URL
-        see --cloud and --base-url.
+        see --cloud and --base-url. Without a cloud named, an authority host of a national
+        cloud (login.microsoftonline.us, login.chinacloudapi.cn) picks that cloud.
 
 EXIT STATUS
     0   success
