@@ -178,6 +178,11 @@ func TestOperations(t *testing.T) {
 			},
 			wantMethod: "DELETE", wantPath: "/v1.0/users/u1",
 			wantHeader: map[string]string{"If-Match": `W/"abc"`},
+			check: func(t *testing.T, got any) {
+				if s := got.(*gen.DeleteUserResponse).StatusCode(); s != 204 {
+					t.Errorf("status = %d", s)
+				}
+			},
 		},
 		{
 			name: "countUsers",
