@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -68,6 +69,7 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	certFile := fs.String("cert-file", "", "with --tls, write the certificate (PEM) to `FILE`, for clients to trust (default $TMPDIR/typedgraph-emulator.pem)")
 	clientCert := fs.String("client-cert", "", "also accept client assertions signed with the key of the certificate in PEM `FILE`, as for an app registration with a certificate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it may use the well-known credentials")
+	quiet := fs.Bool("quiet", false, "do not log each request on standard error")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return c.flagError(fs, cmd, err, emulateHelp)
@@ -135,8 +137,13 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 		Users:         *users,
 	}
 
+	stderr := &lockedWriter{w: c.stderr} // request handlers log concurrently
+	handler := proxy
+	if !*quiet {
+		handler = logRequests(stderr, proxy)
+	}
 	srv := &http.Server{
-		Handler:           proxy,
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(io.Discard, "", 0), // TLS handshake noise from curious clients
 	}
@@ -170,7 +177,7 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 		srv.Close()
 	}
 	<-served
-	fmt.Fprintln(c.stderr, "graph: emulator stopped")
+	fmt.Fprintln(stderr, "graph: emulator stopped")
 	return nil
 }
 
@@ -199,6 +206,47 @@ func newEmulatorProxy(fake *graphtest.Server) (http.Handler, error) {
 		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: time.Minute},
 		ErrorLog:  log.New(io.Discard, "", 0),
 	}, nil
+}
+
+// logRequests logs one line per request on w: the method, the path and query as sent (OData options
+// included, which is what a developer wants to see), the status and the time taken. Headers, and so
+// tokens and secrets, are never logged; nor are bodies.
+func logRequests(w io.Writer, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sr := &statusRecorder{ResponseWriter: rw, status: http.StatusOK}
+		next.ServeHTTP(sr, r)
+		fmt.Fprintf(w, "%s %s %s %d %v\n", start.Format("15:04:05.000"), r.Method, sanitize(r.URL.RequestURI()),
+			sr.status, time.Since(start).Round(100*time.Microsecond))
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+// WriteHeader records the status and passes it on.
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// lockedWriter serializes writes from concurrent request handlers, so log lines do not interleave.
+type lockedWriter struct {
+	mu sync.Mutex // guards w
+	w  io.Writer
+}
+
+// Write writes p to the underlying writer under the lock.
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // isGraphPath reports whether path belongs to Graph rather than the identity platform.

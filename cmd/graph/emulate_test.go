@@ -223,8 +223,17 @@ func TestEmulate(t *testing.T) {
 	if code := e.shutdown(t); code != 0 {
 		t.Errorf("exit %d after the context ended, want 0; stderr %q", code, e.stderr)
 	}
-	if !strings.Contains(e.stderr.String(), "emulator stopped") {
-		t.Errorf("stderr %q does not report the stop", e.stderr)
+	log := e.stderr.String()
+	if !strings.Contains(log, "emulator stopped") {
+		t.Errorf("stderr %q does not report the stop", log)
+	}
+	for _, want := range []string{" POST /" + info.TenantID + "/oauth2/v2.0/token 200 ", " GET /v1.0/users?$top=2&$select=id,displayName 200 ", " GET /v1.0/users 401 "} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the request log lacks %q:\n%s", want, log)
+		}
+	}
+	if strings.Contains(log, "Bearer") || strings.Contains(log, "eyJ") || strings.Contains(log, info.ClientSecret) {
+		t.Errorf("the request log shows a token or the secret:\n%s", log)
 	}
 	if _, err := http.Get(info.URL + "/v1.0/users"); err == nil {
 		t.Error("the emulator still answers after stopping")
@@ -266,7 +275,7 @@ func TestEmulateTLS(t *testing.T) {
 // TestEmulateTable checks the settings as printed for a person.
 func TestEmulateTable(t *testing.T) {
 	t.Parallel()
-	args := []string{"emulate", "--addr", "127.0.0.1:0", "--json=false"}
+	args := []string{"emulate", "--addr", "127.0.0.1:0", "--json=false", "--quiet"}
 	e := startEmulator(t, args[1:]...)
 	base := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`).FindString(e.text)
 	if base == "" {

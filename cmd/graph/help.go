@@ -16,7 +16,7 @@ SYNOPSIS
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
-                       [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote]
+                       [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
 
     Every command except emulate also takes the connection options below, before or after its
     words, and every command takes --json[=false].
@@ -205,7 +205,8 @@ const emulateHelp = `NAME
 
 SYNOPSIS
     graph emulate [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
-                  [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--json[=false]]
+                  [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
+                  [--json[=false]]
 
 DESCRIPTION
     Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users API on
@@ -216,7 +217,8 @@ DESCRIPTION
     and tested against it without a tenant.
 
     It prints the authority host, the Graph base URL and the tenant and client credentials to use,
-    then serves until interrupted (Ctrl-C). The directory lives in memory, seeded with N generated
+    then serves until interrupted (Ctrl-C), logging each request's method, path and query, status
+    and duration on standard error (never its headers or body) unless --quiet is given. The directory lives in memory, seeded with N generated
     users, the same ones on every run.
 
     With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and

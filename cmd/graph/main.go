@@ -10,7 +10,7 @@
 //	graph users delete ID|UPN
 //	graph users count  [--filter EXPR] [--search EXPR]
 //	graph token
-//	graph emulate      [--addr HOST:PORT] [--users N] [--token-lifetime DURATION] [--tls] [--cert-file FILE] [--client-cert FILE]
+//	graph emulate      [--addr HOST:PORT] [--users N] [--token-lifetime DURATION] [--tls] [--cert-file FILE] [--client-cert FILE] [--quiet]
 //
 // graph authenticates as an application with the OAuth 2.0 client-credentials grant. The tenant, the
 // application and its secret or certificate come from flags or, failing those, from the environment
