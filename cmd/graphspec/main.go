@@ -4,11 +4,12 @@
 // Usage:
 //
 //	graphspec -in FILE -path PATTERN [-path PATTERN ...] [-op 'METHOD /path=operationId' ...]
-//	          [-status 'METHOD /path=CODE' ...] [-merge SPEC] [-out FILE] [-keep-descriptions] [-title TEXT]
+//	          [-status 'METHOD /path=CODE' ...] [-merge SPEC] [-out FILE] [-nullable-refs]
+//	          [-keep-descriptions] [-title TEXT]
 //
 // For example, to add groups from the PowerShell SDK's Groups.yml to the spec:
 //
-//	go run ./cmd/graphspec -in Groups.yml -path /groups -path '/groups/{group-id}' \
+//	go run ./cmd/graphspec -in Groups.yml -nullable-refs -path /groups -path '/groups/{group-id}' \
 //	    -path '/groups/{group-id}/members/**' -merge api/graph-groups.yaml -out api/graph-groups.yaml
 //
 // The normalisation rules are those of api/README.md; see package internal/specslice.
@@ -62,6 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&statuses, "status", "set the code that replaces 2XX for one operation: `'METHOD /path=CODE'`; repeatable")
 	merge := fs.String("merge", "", "add the slice to this existing `spec`, keeping its entries and layout")
 	out := fs.String("out", "", "write to this `file` (it may be the -merge spec) instead of standard output")
+	nullRefs := fs.Bool("nullable-refs", false, "write plain $ref properties as nullable references: use with the PowerShell SDK's files, which drop that nullability")
 	keep := fs.Bool("keep-descriptions", false, "keep Microsoft's descriptions (rule 16 drops them); for reading, not committing")
 	title := fs.String("title", "", "info.title of the output (default: the input's)")
 	fs.Usage = func() {
@@ -79,7 +81,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	opt := specslice.Options{Paths: paths, KeepDescriptions: *keep, Title: *title,
+	opt := specslice.Options{Paths: paths, KeepDescriptions: *keep, Title: *title, NullableRefs: *nullRefs,
 		OperationIDs: map[string]string{}, Statuses: map[string]int{}}
 	for _, o := range ops {
 		k, v, err := keyValue(o)

@@ -18,7 +18,8 @@ import (
 // realUsersFile is Microsoft's PowerShell SDK Users.yml, kept beside the repository (not in it).
 const realUsersFile = "../shared/reference/msgraph-powershell-openApiDocs-v1.0-Users.yml"
 
-// TestRealUsersFile slices Microsoft's real Users.yml for /users and /users/{user-id}, generates
+// TestRealUsersFile slices Microsoft's real Users.yml for /users and /users/{user-id} (with
+// NullableRefs, as the PowerShell files need), generates
 // Go from the result with oapi-codegen v2 and the project's generator settings, and builds and
 // vets that code in a scratch module. It needs the go command and the module cache (no network).
 func TestRealUsersFile(t *testing.T) {
@@ -33,7 +34,7 @@ func TestRealUsersFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Slice(src, Options{Paths: []string{"/users", "/users/{user-id}"}})
+	res, err := Slice(src, Options{Paths: []string{"/users", "/users/{user-id}"}, NullableRefs: true})
 	if err != nil {
 		t.Fatalf("Slice: %v", err)
 	}
@@ -101,6 +102,7 @@ func TestRealUsersFile(t *testing.T) {
 		`type MicrosoftGraphUser struct`, `\sUserPrincipalName\s+nullable\.Nullable\[string\]`, `func \(c \*Client\) ListUsers\(`,
 		`func \(c \*Client\) UpdateUser\(`, `\sJSON201\s+\*MicrosoftGraphUser\s`, `\sJSONDefault\s+\*Error\s`,
 		`\sODataNextLink\s+nullable\.Nullable\[string\]`, `\sDeviceEnrollmentLimit\s+\*int32\s`,
+		`\sPasswordProfile\s+nullable\.Nullable\[MicrosoftGraphPasswordProfile\]`,
 	} {
 		if !regexp.MustCompile(want).Match(code) {
 			t.Errorf("generated code lacks %s", want)

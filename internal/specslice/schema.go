@@ -9,6 +9,8 @@ type schemaCtx struct {
 	entity bool   // part of an entity type: navigation properties are dropped (rule 12)
 	base   bool   // microsoft.graph.entity itself: the one place @odata.type is declared (rule 4)
 	item   bool   // array items: never nullable (rule 7)
+	prop   bool   // the schema of a property: a plain $ref may be made nullable (Options.NullableRefs)
+	errors bool   // inside microsoft.graph.ODataErrors.*: references stay plain
 	where  string // location, for notes
 }
 
@@ -19,7 +21,8 @@ func (s *slicer) schema(n *yaml.Node, c schemaCtx) *yaml.Node {
 	}
 	if ref := mapGet(n, "$ref"); ref != nil { // siblings of $ref mean nothing in OpenAPI 3.0
 		s.useRef(ref.Value, c.where)
-		return refOrNullable(ref.Value, isTrue(mapGet(n, "nullable")) && !c.item)
+		nullable := isTrue(mapGet(n, "nullable")) || (c.prop && s.opt.NullableRefs && !c.errors)
+		return refOrNullable(ref.Value, nullable && !c.item)
 	}
 	// Rules 1, 2 (and so 3), 8 (pattern), 16; x-ms-enum repeats enum with Microsoft's texts.
 	mapDel(n, "additionalProperties", "discriminator", "x-ms-discriminator-value", "pattern", "x-ms-enum", "x-ms-navigationProperty")
@@ -57,7 +60,7 @@ func (s *slicer) schema(n *yaml.Node, c schemaCtx) *yaml.Node {
 			s.note(c.where + ": " + k + " kept as Microsoft wrote it (no rule covers it)")
 		}
 		for i, part := range items(seq) {
-			seq.Content[i] = s.schema(part, schemaCtx{entity: c.entity && k == "allOf", base: c.base, where: c.where + "/" + k})
+			seq.Content[i] = s.schema(part, schemaCtx{entity: c.entity && k == "allOf", base: c.base, errors: c.errors, where: c.where + "/" + k})
 		}
 	}
 	if not := mapGet(n, "not"); not != nil {
@@ -85,7 +88,7 @@ func (s *slicer) properties(n *yaml.Node, c schemaCtx) {
 			dropped[name] = true
 			continue
 		}
-		out = append(out, props.Content[i], s.schema(p, schemaCtx{where: c.where + "/properties/" + name}))
+		out = append(out, props.Content[i], s.schema(p, schemaCtx{prop: true, errors: c.errors, where: c.where + "/properties/" + name}))
 	}
 	props.Content = out
 	if c.base {

@@ -28,6 +28,14 @@ type Options struct {
 	// Keys are as for OperationIDs; 204 drops the response body.
 	Statuses map[string]int
 
+	// NullableRefs writes a property that is a plain $ref as a nullable reference (rule 5). The
+	// PowerShell SDK's files write every reference property as a plain $ref, losing the
+	// nullability CSDL gives almost all of them; without this option such properties cannot be
+	// cleared with null in a PATCH. The error schemas (microsoft.graph.ODataErrors.*) are left
+	// alone: Graph always fills their references. For openapi.yaml, which keeps nullability,
+	// leave it off.
+	NullableRefs bool
+
 	// KeepDescriptions keeps Microsoft's description and externalDocs texts, which rule 16 drops.
 	// Useful to read a slice; not for a spec that is committed.
 	KeepDescriptions bool
@@ -74,11 +82,12 @@ func errorf(where, format string, args ...any) error {
 
 // Names the rules depend on.
 const (
-	entitySchema     = "microsoft.graph.entity"
-	innerErrorSchema = "microsoft.graph.ODataErrors.InnerError"
-	baseCollection   = "BaseCollectionPaginationCountResponse"
-	baseDelta        = "BaseDeltaFunctionResponse"
-	odataType        = "@odata.type"
+	entitySchema      = "microsoft.graph.entity"
+	innerErrorSchema  = "microsoft.graph.ODataErrors.InnerError"
+	errorSchemaPrefix = "microsoft.graph.ODataErrors."
+	baseCollection    = "BaseCollectionPaginationCountResponse"
+	baseDelta         = "BaseDeltaFunctionResponse"
+	odataType         = "@odata.type"
 )
 
 // sharedParams maps the query options and header of rule 14 to their components/parameters name.
@@ -291,7 +300,8 @@ func (s *slicer) drain() error {
 		n := clone(src)
 		switch r.kind {
 		case "schemas":
-			n = s.schema(n, schemaCtx{entity: s.isEntity(r.name), base: r.name == entitySchema, where: where})
+			n = s.schema(n, schemaCtx{entity: s.isEntity(r.name), base: r.name == entitySchema, where: where,
+				errors: strings.HasPrefix(r.name, errorSchemaPrefix)})
 			s.componentRules(r.name, n)
 		case "responses":
 			s.response(n, 0, where)

@@ -26,6 +26,7 @@ var ruleCases = []struct {
 	{"03-mapping-only-types", Options{Paths: []string{"/widgets/{widget-id}"}}},
 	{"04-odata-type", Options{Paths: []string{"/widgets/{widget-id}"}}},
 	{"05-nullable-references", Options{Paths: []string{"/widgets/{widget-id}"}}},
+	{"05-nullable-references-powershell", Options{Paths: []string{"/widgets/{widget-id}"}, NullableRefs: true}},
 	{"06-nullable-primitives", Options{Paths: []string{"/widgets/{widget-id}"}}},
 	{"07-arrays", Options{Paths: []string{"/widgets/{widget-id}"}}},
 	{"08-numbers-and-patterns", Options{Paths: []string{"/widgets/{widget-id}"}}},
@@ -41,6 +42,17 @@ var ruleCases = []struct {
 	{"16-descriptions", Options{Paths: []string{"/widgets"}}},
 	{"16-descriptions.keep", Options{Paths: []string{"/widgets"}, KeepDescriptions: true, Title: "Widgets with descriptions"}},
 	{"17-closure", Options{Paths: []string{"/widgets/**#PUT"}}},
+}
+
+func caseOptions(t testing.TB, name string) Options {
+	t.Helper()
+	for _, tc := range ruleCases {
+		if tc.name == name {
+			return tc.opt
+		}
+	}
+	t.Fatalf("no rule case %s", name)
+	return Options{}
 }
 
 func readInput(t testing.TB, name string) []byte {
@@ -114,17 +126,11 @@ func TestSliceDeterministic(t *testing.T) {
 func TestSliceRuleFacts(t *testing.T) {
 	out := func(t *testing.T, name string) string {
 		t.Helper()
-		for _, tc := range ruleCases {
-			if tc.name == name {
-				res, err := Slice(readInput(t, name), tc.opt)
-				if err != nil {
-					t.Fatal(err)
-				}
-				return string(res.YAML)
-			}
+		res, err := Slice(readInput(t, name), caseOptions(t, name))
+		if err != nil {
+			t.Fatal(err)
 		}
-		t.Fatalf("no case %s", name)
-		return ""
+		return string(res.YAML)
 	}
 	tests := []struct {
 		name          string
@@ -146,6 +152,14 @@ func TestSliceRuleFacts(t *testing.T) {
 			"plainRef:\n            $ref: '#/components/schemas/microsoft.graph.dimensions'",
 			"wrappedNotNullable:\n            $ref: '#/components/schemas/microsoft.graph.finish'",
 		}, []string{"anyOf", "enum:\n              - null"}},
+		{"05-nullable-references-powershell", []string{
+			"finish:\n            allOf:\n            - $ref: '#/components/schemas/microsoft.graph.finish'\n            nullable: true",
+			"size:\n            allOf:\n            - $ref: '#/components/schemas/microsoft.graph.dimensions'\n            nullable: true",
+			"parts:\n            type: array\n            items:\n              $ref: '#/components/schemas/microsoft.graph.dimensions'\n",
+			"      allOf:\n      - $ref: '#/components/schemas/microsoft.graph.entity'\n",
+			"        innerError:\n          $ref: '#/components/schemas/microsoft.graph.ODataErrors.InnerError'\n",
+			"        error:\n          $ref: '#/components/schemas/microsoft.graph.ODataErrors.MainError'\n",
+		}, []string{"additionalProperties", "Varies by service"}},
 		{"06-nullable-primitives", []string{"label:\n            type: string\n            nullable: true"}, []string{"nullable: false"}},
 		{"07-arrays", []string{"parts:\n            type: array\n            items:\n              $ref: '#/components/schemas/microsoft.graph.part'"},
 			[]string{"anyOf", "items:\n              type: string\n              nullable: true", "aliases:\n            type: array\n            nullable: true"}},
@@ -204,7 +218,7 @@ func TestSliceRuleFacts(t *testing.T) {
 }
 
 func TestSliceKeyOrder(t *testing.T) {
-	res, err := Slice(readInput(t, "11-operation-ids"), ruleCases[10].opt)
+	res, err := Slice(readInput(t, "11-operation-ids"), caseOptions(t, "11-operation-ids"))
 	if err != nil {
 		t.Fatal(err)
 	}
