@@ -34,6 +34,12 @@ func (s *slicer) schema(n *yaml.Node, c schemaCtx) *yaml.Node {
 		s.useRef(ref, c.where)
 		return refOrNullable(ref, nullable && !c.item)
 	}
+	// Rule 8 (Edm.Double, Edm.Single, Edm.Decimal): openapi.yaml writes them as a union of a
+	// number, a string and ReferenceNumeric (INF, -INF, NaN) for IEEE754Compatible clients;
+	// Graph sends JSON numbers to a client that does not ask for that, so a number it is.
+	if num, ok := numericUnion(n); ok {
+		return num
+	}
 	// Rule 8: Edm.Int32 and friends written as type: number.
 	if scalar(mapGet(n, "type")) == "number" {
 		switch scalar(mapGet(n, "format")) {
@@ -261,4 +267,42 @@ func items(n *yaml.Node) []*yaml.Node {
 		return nil
 	}
 	return n.Content
+}
+
+// numericUnion recognises anyOf/oneOf [{type: number, ...}, {type: string, ...},
+// {$ref: .../ReferenceNumeric}] (the last two optional) and returns the number arm, nullable
+// when any arm is.
+func numericUnion(n *yaml.Node) (*yaml.Node, bool) {
+	for _, k := range []string{"anyOf", "oneOf"} {
+		seq := mapGet(n, k)
+		if seq == nil {
+			continue
+		}
+		var num *yaml.Node
+		nullable := isTrue(mapGet(n, "nullable"))
+		for _, part := range items(seq) {
+			_, name, isRef := parseRef(scalar(mapGet(part, "$ref")))
+			switch typ := scalar(mapGet(part, "type")); {
+			case isRef && name == "ReferenceNumeric":
+			case typ == "number" && num == nil:
+				num = part
+			case typ == "string" && mapGet(part, "format") == nil && mapGet(part, "enum") == nil:
+			default:
+				return nil, false
+			}
+			nullable = nullable || isTrue(mapGet(part, "nullable"))
+		}
+		if num == nil {
+			return nil, false
+		}
+		out := newMap("type", "number")
+		if f := mapGet(num, "format"); f != nil {
+			mapSet(out, "format", strNode(f.Value))
+		}
+		if nullable {
+			out.Content = append(out.Content, newMap("nullable", true).Content...)
+		}
+		return out, true
+	}
+	return nil, false
 }

@@ -594,7 +594,7 @@ func (s *slicer) operation(path, method string, o *yaml.Node, addParams func(*ya
 	if !s.opt.KeepDescriptions {
 		mapDel(o, "description", "externalDocs")
 	}
-	mapDel(o, "security", "servers")
+	mapDel(o, "security", "servers", "x-ms-docs-grouped-path")
 	if list := mapGet(o, "parameters"); list != nil {
 		if keep := addParams(list, where); len(keep) > 0 {
 			mapSet(o, "parameters", newSeq(keep...))
