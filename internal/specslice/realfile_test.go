@@ -163,7 +163,7 @@ func isEntityIn(root *yaml.Node, ref string) bool {
 	return false
 }
 
-func goCmd(t *testing.T, dir string, args ...string) {
+func goCmd(t testing.TB, dir string, args ...string) {
 	t.Helper()
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
@@ -174,7 +174,7 @@ func goCmd(t *testing.T, dir string, args ...string) {
 }
 
 // repoRoot finds the directory holding go.mod, above the package directory.
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
