@@ -19,8 +19,10 @@ type Options struct {
 	// so a typo cannot go unnoticed.
 	Paths []string
 
-	// OperationIDs replaces derived operationIds. Keys are "METHOD /path" with the path as
-	// written out ("GET /users/delta()"); a key that names no kept operation is an error.
+	// OperationIDs replaces derived operationIds. Keys are "METHOD /path", the path as written
+	// out ("GET /users/delta()") or as Microsoft writes it ("GET /users/microsoft.graph.delta()");
+	// a key that names no kept operation is an error, and so is an operationId another kept
+	// operation has.
 	OperationIDs map[string]string
 
 	// Statuses sets the success code that replaces a 2XX response, for the operations where the
@@ -142,6 +144,35 @@ func Slice(src []byte, opt Options) (*Result, error) {
 		out: map[string]map[string]*yaml.Node{}, queued: map[compRef]bool{},
 		entity: map[string]bool{}, notes: map[string]bool{}, opIDs: map[string]string{}, usedOver: map[string]bool{},
 	}
+
+	// Option keys may name Microsoft's path (/users/microsoft.graph.delta()) or the one written out.
+	// Microsoft's path is the one in Microsoft's file; the one written out is what a re-run on
+	// the output sees, so a key naming either works on both.
+	renamed, known := map[string]string{}, map[string]bool{}
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		if orig := paths.Content[i].Value; paths.Content[i+1].Kind == yaml.MappingNode {
+			np := stripNamespace(orig, paths.Content[i+1])
+			known[np] = true
+			if np != orig {
+				renamed[orig] = np
+			}
+		}
+	}
+	var keys []string
+	for k := range s.opt.OperationIDs {
+		keys = append(keys, k)
+	}
+	for k := range s.opt.Statuses {
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		_, path, _ := strings.Cut(k, " ")
+		if short := strings.ReplaceAll(path, "/microsoft.graph.", "/"); !known[path] && renamed[path] == "" && known[short] {
+			renamed[path] = short
+		}
+	}
+	s.opt.OperationIDs = rekey(s.opt.OperationIDs, renamed)
+	s.opt.Statuses = rekey(s.opt.Statuses, renamed)
 
 	matched := make([]bool, len(pats))
 	outPaths := newMap()
@@ -745,4 +776,17 @@ func (s *slicer) response(r *yaml.Node, code int, where string) {
 	mapDel(r, "links")
 	s.content(r, where)
 	mapDel(r, "headers") // Graph's documents declare none we use; headers would pull in more components
+}
+
+// rekey copies m with the path part of each "METHOD /path" key renamed by renamed.
+func rekey[V any](m map[string]V, renamed map[string]string) map[string]V {
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		method, path, _ := strings.Cut(k, " ")
+		if np, ok := renamed[path]; ok {
+			k = method + " " + np
+		}
+		out[k] = v
+	}
+	return out
 }

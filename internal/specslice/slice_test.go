@@ -36,7 +36,8 @@ var ruleCases = []struct {
 	{"11-operation-ids", Options{Paths: []string{"/groups/**"},
 		OperationIDs: map[string]string{"GET /groups/{group-id}/members/microsoft.graph.user": "listGroupUserMembers"}}},
 	{"12-navigation-properties", Options{Paths: []string{"/widgets/{widget-id}"}}},
-	{"13-bound-function-paths", Options{Paths: []string{"/widgets/delta()", "/widgets/{widget-id}/**"}}},
+	{"13-bound-function-paths", Options{Paths: []string{"/widgets/delta()", "/widgets/{widget-id}/**"},
+		OperationIDs: map[string]string{"POST /widgets/{widget-id}/microsoft.graph.polish": "polishWidgetNow"}}},
 	{"14-shared-parameters", Options{Paths: []string{"/widgets/{widget-id}/parts", "/widgets/{widget-id}/parts/*"}}},
 	{"15-collection-responses", Options{Paths: []string{"/widgets", "/widgets/delta()"}}},
 	{"16-descriptions", Options{Paths: []string{"/widgets"}}},
@@ -180,7 +181,7 @@ func TestSliceRuleFacts(t *testing.T) {
 			[]string{"group_"}},
 		{"12-navigation-properties", []string{"label:", "placement:", "shelf:"}, []string{"parts:", "owner:", "maker:", "neighbours:", "microsoft.graph.part:", "microsoft.graph.maker:"}},
 		{"13-bound-function-paths", []string{"/widgets/delta():", "/widgets/{widget-id}/polish:", "/widgets/{widget-id}/parts/microsoft.graph.gear:",
-			"operationId: deltaWidgets", "operationId: polishWidget", "operationId: getWidgetPartsAsGear"}, []string{"microsoft.graph.delta", "microsoft.graph.polish"}},
+			"operationId: deltaWidgets", "operationId: polishWidgetNow", "operationId: getWidgetPartsAsGear"}, []string{"microsoft.graph.delta", "microsoft.graph.polish"}},
 		{"14-shared-parameters", []string{
 			"ConsistencyLevel:\n      name: ConsistencyLevel\n      in: header\n      style: simple\n      schema:\n        type: string\n      example: eventual",
 			"select:\n      name: $select\n      in: query\n      style: form\n      explode: false\n      schema:\n        uniqueItems: true\n        type: array",
