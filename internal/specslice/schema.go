@@ -79,7 +79,7 @@ func (s *slicer) schema(n *yaml.Node, c schemaCtx) *yaml.Node {
 // properties normalises the properties of an object schema (rules 4 and 12).
 func (s *slicer) properties(n *yaml.Node, c schemaCtx) {
 	props := mapGet(n, "properties")
-	if props == nil && !c.base {
+	if (props == nil && !c.base) || (props != nil && props.Kind != yaml.MappingNode) {
 		return
 	}
 	if props == nil {

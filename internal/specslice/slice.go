@@ -145,34 +145,7 @@ func Slice(src []byte, opt Options) (*Result, error) {
 		entity: map[string]bool{}, notes: map[string]bool{}, opIDs: map[string]string{}, usedOver: map[string]bool{},
 	}
 
-	// Option keys may name Microsoft's path (/users/microsoft.graph.delta()) or the one written out.
-	// Microsoft's path is the one in Microsoft's file; the one written out is what a re-run on
-	// the output sees, so a key naming either works on both.
-	renamed, known := map[string]string{}, map[string]bool{}
-	for i := 0; i+1 < len(paths.Content); i += 2 {
-		if orig := paths.Content[i].Value; paths.Content[i+1].Kind == yaml.MappingNode {
-			np := stripNamespace(orig, paths.Content[i+1])
-			known[np] = true
-			if np != orig {
-				renamed[orig] = np
-			}
-		}
-	}
-	var keys []string
-	for k := range s.opt.OperationIDs {
-		keys = append(keys, k)
-	}
-	for k := range s.opt.Statuses {
-		keys = append(keys, k)
-	}
-	for _, k := range keys {
-		_, path, _ := strings.Cut(k, " ")
-		if short := strings.ReplaceAll(path, "/microsoft.graph.", "/"); !known[path] && renamed[path] == "" && known[short] {
-			renamed[path] = short
-		}
-	}
-	s.opt.OperationIDs = rekey(s.opt.OperationIDs, renamed)
-	s.opt.Statuses = rekey(s.opt.Statuses, renamed)
+	s.rekeyOptions(paths)
 
 	matched := make([]bool, len(pats))
 	outPaths := newMap()
@@ -184,20 +157,20 @@ func Slice(src []byte, opt Options) (*Result, error) {
 		}
 		np := stripNamespace(orig, item)
 		methods := map[string]bool{}
-		any := false
+		hit := false
 		for j, pt := range pats {
 			if !pt.match(np) && !pt.match(orig) {
 				continue
 			}
 			matched[j] = true
-			any = true
+			hit = true
 			for _, m := range methodOrder {
 				if pt.methods == nil || pt.methods[strings.ToUpper(m)] {
 					methods[m] = true
 				}
 			}
 		}
-		if !any {
+		if !hit {
 			continue
 		}
 		if prev, dup := seenPath[np]; dup {
@@ -326,6 +299,9 @@ func (s *slicer) drain() error {
 		src := s.source(r.kind, r.name)
 		if src == nil {
 			return errorf(refString(r.kind, r.name), "referenced but not defined in the input")
+		}
+		if src.Kind != yaml.MappingNode {
+			return errorf(refString(r.kind, r.name), "component is not a mapping")
 		}
 		where := "/components/" + r.kind + "/" + r.name
 		n := clone(src)
@@ -713,6 +689,9 @@ func (s *slicer) responses(path, method string, o *yaml.Node, where string) erro
 	var errResp *yaml.Node
 	for i := 0; i+1 < len(rs.Content); i += 2 {
 		code, r := rs.Content[i].Value, rs.Content[i+1]
+		if r.Kind != yaml.MappingNode {
+			return errorf(where+"/responses/"+code, "response is not a mapping")
+		}
 		switch {
 		case code == "default" || code == "4XX" || code == "5XX":
 			if errResp == nil || code == "default" {
@@ -776,6 +755,37 @@ func (s *slicer) response(r *yaml.Node, code int, where string) {
 	mapDel(r, "links")
 	s.content(r, where)
 	mapDel(r, "headers") // Graph's documents declare none we use; headers would pull in more components
+}
+
+// rekeyOptions lets the keys of Options.OperationIDs and Options.Statuses name a path as
+// Microsoft writes it (/users/microsoft.graph.delta()) or as it is written out (/users/delta()):
+// the first is what Microsoft's file has, the second what a re-run on the output sees.
+func (s *slicer) rekeyOptions(paths *yaml.Node) {
+	renamed, known := map[string]string{}, map[string]bool{}
+	for i := 0; i+1 < len(paths.Content); i += 2 {
+		if orig := paths.Content[i].Value; paths.Content[i+1].Kind == yaml.MappingNode {
+			np := stripNamespace(orig, paths.Content[i+1])
+			known[np] = true
+			if np != orig {
+				renamed[orig] = np
+			}
+		}
+	}
+	var keys []string
+	for k := range s.opt.OperationIDs {
+		keys = append(keys, k)
+	}
+	for k := range s.opt.Statuses {
+		keys = append(keys, k)
+	}
+	for _, k := range keys {
+		_, path, _ := strings.Cut(k, " ")
+		if short := strings.ReplaceAll(path, "/microsoft.graph.", "/"); !known[path] && renamed[path] == "" && known[short] {
+			renamed[path] = short
+		}
+	}
+	s.opt.OperationIDs = rekey(s.opt.OperationIDs, renamed)
+	s.opt.Statuses = rekey(s.opt.Statuses, renamed)
 }
 
 // rekey copies m with the path part of each "METHOD /path" key renamed by renamed.
