@@ -26,7 +26,8 @@ type Options struct {
 	OperationIDs map[string]string
 
 	// Statuses sets the success code that replaces a 2XX response, for the operations where the
-	// default (GET 200, create 201, action 200, PATCH/PUT/DELETE or no body 204) is wrong.
+	// default (GET, bound action or PUT with a body 200; create 201; PATCH, DELETE or no body
+	// 204) is wrong.
 	// Keys are as for OperationIDs; 204 drops the response body.
 	Statuses map[string]int
 
