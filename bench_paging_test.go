@@ -19,7 +19,7 @@ func BenchmarkUsersPaging(b *testing.B) {
 	srv := newPagedServer(b, total, per)
 	ctx := context.Background()
 
-	b.Run("floor/1000x10", func(b *testing.B) {
+	b.Run("pages=10x100/impl=floor", func(b *testing.B) {
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -56,7 +56,7 @@ func BenchmarkUsersPaging(b *testing.B) {
 			}
 		}
 	})
-	b.Run("Users/1000x10", func(b *testing.B) {
+	b.Run("pages=10x100/impl=Users", func(b *testing.B) {
 		c := newBenchClient(b, srv.URL+"/v1.0")
 		b.ReportAllocs()
 		for b.Loop() {

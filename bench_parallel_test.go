@@ -21,7 +21,7 @@ func BenchmarkListUsersParallel(b *testing.B) {
 	srv := newPagedServer(b, 1, 1)
 	ctx := context.Background()
 
-	b.Run("floor/1", func(b *testing.B) {
+	b.Run("users=1/impl=floor", func(b *testing.B) {
 		hc := &http.Client{}
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
@@ -33,7 +33,7 @@ func BenchmarkListUsersParallel(b *testing.B) {
 			}
 		})
 	})
-	b.Run("Users/1", func(b *testing.B) {
+	b.Run("users=1/impl=Users", func(b *testing.B) {
 		c := newBenchClient(b, srv.URL+"/v1.0")
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
@@ -61,7 +61,7 @@ func BenchmarkCallOverhead(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	b.Run("floor", func(b *testing.B) {
+	b.Run("mode=serial/impl=floor", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := floorGet(ctx, hc, url, 1); err != nil {
@@ -69,7 +69,7 @@ func BenchmarkCallOverhead(b *testing.B) {
 			}
 		}
 	})
-	b.Run("Users", func(b *testing.B) {
+	b.Run("mode=serial/impl=Users", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			if err := usersGet(ctx, c, 1); err != nil {
@@ -77,7 +77,7 @@ func BenchmarkCallOverhead(b *testing.B) {
 			}
 		}
 	})
-	b.Run("ListUsersWithResponse", func(b *testing.B) {
+	b.Run("mode=serial/impl=ListUsersWithResponse", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			resp, err := c.ListUsersWithResponse(ctx, nil)
@@ -86,7 +86,7 @@ func BenchmarkCallOverhead(b *testing.B) {
 			}
 		}
 	})
-	b.Run("floor/parallel", func(b *testing.B) {
+	b.Run("mode=parallel/impl=floor", func(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
@@ -97,7 +97,7 @@ func BenchmarkCallOverhead(b *testing.B) {
 			}
 		})
 	})
-	b.Run("Users/parallel", func(b *testing.B) {
+	b.Run("mode=parallel/impl=Users", func(b *testing.B) {
 		b.ReportAllocs()
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {

@@ -20,7 +20,7 @@ func BenchmarkListUsersPage(b *testing.B) {
 		srv := newPagedServer(b, n, n)
 		ctx := context.Background()
 
-		b.Run(fmt.Sprintf("floor/%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("users=%d/impl=floor", n), func(b *testing.B) {
 			hc := &http.Client{}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -43,7 +43,7 @@ func BenchmarkListUsersPage(b *testing.B) {
 		// (strings and pointers, as the figures for Microsoft's SDK were measured against). It
 		// shows what the generated types cost: their nullable.Nullable fields are maps, decoded by a
 		// nested json.Unmarshal each. See "The generated types" in BENCHMARKS.md.
-		b.Run(fmt.Sprintf("plainstruct/%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("users=%d/impl=plainstruct", n), func(b *testing.B) {
 			hc := &http.Client{}
 			b.ReportAllocs()
 			for b.Loop() {
@@ -65,7 +65,7 @@ func BenchmarkListUsersPage(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("ListUsersWithResponse/%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("users=%d/impl=ListUsersWithResponse", n), func(b *testing.B) {
 			c := newBenchClient(b, srv.URL+"/v1.0")
 			b.ReportAllocs()
 			for b.Loop() {
@@ -75,7 +75,7 @@ func BenchmarkListUsersPage(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("Users/%d", n), func(b *testing.B) {
+		b.Run(fmt.Sprintf("users=%d/impl=Users", n), func(b *testing.B) {
 			c := newBenchClient(b, srv.URL+"/v1.0")
 			b.ReportAllocs()
 			for b.Loop() {

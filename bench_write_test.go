@@ -76,7 +76,7 @@ func BenchmarkCreateUser(b *testing.B) {
 	user := benchNewUser()
 	url := srv.URL + "/v1.0/users"
 
-	b.Run("floor", func(b *testing.B) {
+	b.Run("op=call/impl=floor", func(b *testing.B) {
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -87,7 +87,7 @@ func BenchmarkCreateUser(b *testing.B) {
 			}
 		}
 	})
-	b.Run("CreateUserWithResponse", func(b *testing.B) {
+	b.Run("op=call/impl=typedgraph", func(b *testing.B) {
 		c := newBenchClient(b, srv.URL+"/v1.0")
 		b.ReportAllocs()
 		for b.Loop() {
@@ -97,7 +97,7 @@ func BenchmarkCreateUser(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encode/floor", func(b *testing.B) {
+	b.Run("op=encode/impl=floor", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			buf, err := json.Marshal(&user)
@@ -111,7 +111,7 @@ func BenchmarkCreateUser(b *testing.B) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 	})
-	b.Run("encode/NewCreateUserRequest", func(b *testing.B) {
+	b.Run("op=encode/impl=typedgraph", func(b *testing.B) {
 		server := srv.URL + "/v1.0/"
 		b.ReportAllocs()
 		for b.Loop() {
@@ -131,7 +131,7 @@ func BenchmarkUpdateUser(b *testing.B) {
 	const id = "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
 	url := srv.URL + "/v1.0/users/" + id
 
-	b.Run("floor", func(b *testing.B) {
+	b.Run("op=call/impl=floor", func(b *testing.B) {
 		hc := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
@@ -141,7 +141,7 @@ func BenchmarkUpdateUser(b *testing.B) {
 			}
 		}
 	})
-	b.Run("UpdateUserWithResponse", func(b *testing.B) {
+	b.Run("op=call/impl=typedgraph", func(b *testing.B) {
 		c := newBenchClient(b, srv.URL+"/v1.0")
 		b.ReportAllocs()
 		for b.Loop() {
@@ -151,7 +151,7 @@ func BenchmarkUpdateUser(b *testing.B) {
 			}
 		}
 	})
-	b.Run("encode/floor", func(b *testing.B) {
+	b.Run("op=encode/impl=floor", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			buf, err := json.Marshal(&patch)
@@ -165,7 +165,7 @@ func BenchmarkUpdateUser(b *testing.B) {
 			req.Header.Set("Content-Type", "application/json")
 		}
 	})
-	b.Run("encode/NewUpdateUserRequest", func(b *testing.B) {
+	b.Run("op=encode/impl=typedgraph", func(b *testing.B) {
 		server := srv.URL + "/v1.0/"
 		b.ReportAllocs()
 		for b.Loop() {
