@@ -176,4 +176,3 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("only %d rows", len(tests))
 	}
 }
-
