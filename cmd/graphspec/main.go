@@ -10,7 +10,7 @@
 // For example, to add groups from the PowerShell SDK's Groups.yml to the spec:
 //
 //	go run ./cmd/graphspec -in Groups.yml -nullable-refs -path /groups -path '/groups/{group-id}' \
-//	    -path '/groups/{group-id}/members/**' -merge api/graph-users.yaml -out api/graph-users.yaml
+//	    -path '/groups/{group-id}/members/**' -merge api/graph.yaml -out api/graph.yaml
 //
 // The normalisation rules are those of api/README.md; see package internal/specslice.
 package main

@@ -204,7 +204,7 @@ func isPrintable(s string) bool {
 }
 
 // encode writes n as YAML with two-space indentation and sequences flush with their key, the
-// layout of api/graph-users.yaml.
+// layout of api/graph.yaml.
 func encode(n *yaml.Node) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)

@@ -373,7 +373,7 @@ func (s *slicer) isEntity(name string) bool {
 	return v
 }
 
-// document assembles the output in the order of api/graph-users.yaml.
+// document assembles the output in the order of api/graph.yaml.
 func (s *slicer) document(src, paths *yaml.Node) *yaml.Node {
 	doc := newMap()
 	if v := mapGet(src, "openapi"); v != nil {
