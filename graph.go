@@ -187,10 +187,10 @@ func NewClient(cfg Config) (*Client, error) {
 			reauth:    reauthFunc(editor, tokens),
 			sleep:     sleepContext,
 		},
-		// The token editor is not among the generated client's editors: doer.Do attaches the token
-		// right before each attempt, and running it here as well only set the header twice (one
-		// wasted allocation per call, see BENCHMARKS.md).
-		editors: []gen.RequestEditorFn{setUserAgent},
+		// The auth editor is the generated client's RequestEditorFn: it checks the token before each
+		// call. doer.Do sets it again only when time passed before an attempt (a retry, a wait for a
+		// slot), so the header is set once per call on the common path.
+		editors: []gen.RequestEditorFn{editor.Edit, setUserAgent},
 		tokens:  tokens,
 	}
 	if cfg.MaxConcurrentRequests > 0 {

@@ -81,10 +81,9 @@ type doer struct {
 	retry  RetryPolicy  // the client's policy, defaults applied
 	logger *slog.Logger // nil: no logging
 
-	// authorize sets the current token on req (the auth editor). Only Do runs it (it is not among the
-	// generated client's editors), right before each attempt, after any wait for a slot or a
-	// Retry-After, so no token ages in a queue and a replay never carries a token that expired while
-	// it waited.
+	// authorize sets the current token on req (the auth editor). The generated client runs it before
+	// Do; Do runs it again before an attempt that follows a wait (a retry, a wait for a slot), so no
+	// token ages in a queue and a replay never carries a token that expired while it waited.
 	authorize func(ctx context.Context, req *http.Request) error
 
 	// reauth drops the token req carried, gets a new one (with claims, when not empty) and sets it on
@@ -118,11 +117,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		release, err := d.acquire(ctx)
+		release, queued, err := d.acquire(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if d.authorize != nil {
+		if d.authorize != nil && (attempt > 1 || queued) {
 			if err := d.authorize(ctx, req); err != nil {
 				release()
 				return nil, err
@@ -204,19 +203,27 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// acquire takes a slot when requests in flight are bounded, and returns its release (idempotent).
-func (d *doer) acquire(ctx context.Context) (func(), error) {
+// acquire takes a slot when requests in flight are bounded, and returns its release (idempotent) and
+// whether it had to wait for it.
+func (d *doer) acquire(ctx context.Context) (release func(), queued bool, err error) {
 	if d.slots == nil {
-		return func() {}, nil
+		return noRelease, false, nil
 	}
 	select {
 	case d.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		queued = true
+		select {
+		case d.slots <- struct{}{}:
+		case <-ctx.Done():
+			return nil, true, ctx.Err()
+		}
 	}
 	var once sync.Once
-	return func() { once.Do(func() { <-d.slots }) }, nil
+	return func() { once.Do(func() { <-d.slots }) }, queued, nil
 }
+
+func noRelease() {}
 
 func (d *doer) logAttempt(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, took time.Duration) {
 	if d.logger == nil || !d.logger.Enabled(ctx, slog.LevelDebug) {
