@@ -9,12 +9,12 @@ import (
 	"sync/atomic"
 )
 
-// userRec is one user of the in-memory directory.
+// objRec is one user of the in-memory directory.
 //
 // props is never mutated in place once stored: a write builds a new map and
 // swaps it in under the directory lock, so a reader may keep and encode a
 // props map after releasing the lock.
-type userRec struct {
+type objRec struct {
 	id      string
 	ord     uint64 // insertion order; the default listing order and the skiptoken key
 	seq     uint64 // change sequence of the last write; drives delta queries
@@ -27,12 +27,13 @@ type userRec struct {
 	def atomic.Pointer[[]byte]
 }
 
-// defaultJSON returns the JSON of u's default projection. Callers hold mu.
-func (u *userRec) defaultJSON() []byte {
+// defaultJSON returns the JSON of u's default projection as an et. Callers
+// hold mu.
+func (u *objRec) defaultJSON(et *entityType) []byte {
 	if b := u.def.Load(); b != nil {
 		return *b
 	}
-	b := marshal(project(u.props, nil))
+	b := marshal(project(et, u.props, nil))
 	u.def.Store(&b)
 	return b
 }
@@ -41,32 +42,38 @@ func (u *userRec) defaultJSON() []byte {
 // record has been written again since (rec.seq != seq).
 type change struct {
 	seq uint64
-	rec *userRec
+	rec *objRec
 }
 
 // directory is the fake tenant's data: users, groups and memberships.
 type directory struct {
-	// mu guards every field below, and the fields of every userRec reachable
+	// mu guards every field below, and the fields of every objRec reachable
 	// from them (props maps are replaced, never edited, under mu).
 	mu      sync.RWMutex
-	users   []*userRec          // live users ordered by ord
-	byID    map[string]*userRec // lower-cased id -> user
-	byUPN   map[string]*userRec // lower-cased userPrincipalName -> user
+	users   []*objRec          // live users ordered by ord
+	byID    map[string]*objRec // lower-cased id -> user
+	byUPN   map[string]*objRec // lower-cased userPrincipalName -> user
 	nextOrd uint64
 	seq     uint64   // last change sequence handed out
 	log     []change // changes in seq order, for delta; compacted when mostly stale
 	stale   int      // stale entries in log
 
 	objects  map[string]map[string]any // lower-cased id -> group or other directory object
-	memberOf map[string][]string       // lower-cased user id -> object ids, in insertion order
+	memberOf map[string][]string       // lower-cased member id -> object ids, in insertion order
+
+	groups    []*objRec           // live groups ordered by ord; their props are also in objects
+	groupByID map[string]*objRec  // lower-cased id -> group
+	members   map[string][]string // lower-cased group id -> member ids, in insertion order
 }
 
 func newDirectory() *directory {
 	return &directory{
-		byID:     make(map[string]*userRec),
-		byUPN:    make(map[string]*userRec),
-		objects:  make(map[string]map[string]any),
-		memberOf: make(map[string][]string),
+		byID:      make(map[string]*objRec),
+		byUPN:     make(map[string]*objRec),
+		objects:   make(map[string]map[string]any),
+		memberOf:  make(map[string][]string),
+		groupByID: make(map[string]*objRec),
+		members:   make(map[string][]string),
 	}
 }
 
@@ -92,7 +99,7 @@ func upnOf(props map[string]any) string {
 
 // lookup finds a live user by object id or userPrincipalName,
 // case-insensitively. Callers hold mu.
-func (d *directory) lookup(key string) *userRec {
+func (d *directory) lookup(key string) *objRec {
 	k := strings.ToLower(key)
 	if u := d.byID[k]; u != nil {
 		return u
@@ -101,7 +108,7 @@ func (d *directory) lookup(key string) *userRec {
 }
 
 // record appends a change for u. Callers hold mu for writing.
-func (d *directory) record(u *userRec) {
+func (d *directory) record(u *objRec) {
 	if u.seq != 0 {
 		d.stale++
 	}
@@ -128,9 +135,9 @@ func (d *directory) compact() {
 
 // insert stores a new user. The caller has checked id and UPN are free and
 // holds mu for writing.
-func (d *directory) insert(id string, props map[string]any) *userRec {
+func (d *directory) insert(id string, props map[string]any) *objRec {
 	d.nextOrd++
-	u := &userRec{id: id, ord: d.nextOrd, props: props}
+	u := &objRec{id: id, ord: d.nextOrd, props: props}
 	d.users = append(d.users, u)
 	d.byID[strings.ToLower(id)] = u
 	if upn := upnOf(props); upn != "" {
@@ -142,7 +149,7 @@ func (d *directory) insert(id string, props map[string]any) *userRec {
 
 // replace swaps in new props for u, keeping the UPN index right. Callers
 // hold mu for writing and have checked the new UPN is free.
-func (d *directory) replace(u *userRec, props map[string]any) {
+func (d *directory) replace(u *objRec, props map[string]any) {
 	if old := upnOf(u.props); old != "" && d.byUPN[old] == u {
 		delete(d.byUPN, old)
 	}
@@ -155,7 +162,7 @@ func (d *directory) replace(u *userRec, props map[string]any) {
 }
 
 // remove deletes u. Callers hold mu for writing.
-func (d *directory) remove(u *userRec) {
+func (d *directory) remove(u *objRec) {
 	i := sort.Search(len(d.users), func(i int) bool { return d.users[i].ord >= u.ord })
 	if i < len(d.users) && d.users[i] == u {
 		d.users = slices.Delete(d.users, i, i+1)
@@ -164,15 +171,15 @@ func (d *directory) remove(u *userRec) {
 	if upn := upnOf(u.props); upn != "" && d.byUPN[upn] == u {
 		delete(d.byUPN, upn)
 	}
-	delete(d.memberOf, strings.ToLower(u.id))
+	d.dropMember(u.id)
 	u.deleted = true
 	d.record(u)
 }
 
-// after returns the index in users of the first user with ord > ord.
-// Callers hold mu.
-func (d *directory) after(ord uint64) int {
-	return sort.Search(len(d.users), func(i int) bool { return d.users[i].ord > ord })
+// after returns the index in recs (ordered by ord) of the first record with
+// ord > ord. Callers hold mu.
+func after(recs []*objRec, ord uint64) int {
+	return sort.Search(len(recs), func(i int) bool { return recs[i].ord > ord })
 }
 
 // changesAfter returns the index in log of the first entry with seq > seq.

@@ -12,7 +12,7 @@ func Operation(r *http.Request) string {
 	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
 		return OpToken
 	}
-	op, _, _ := route(r)
+	op, _, _, _ := route(r)
 	return op
 }
 

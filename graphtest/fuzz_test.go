@@ -23,7 +23,7 @@ func FuzzParseFilter(f *testing.F) {
 	u := map[string]any{"displayName": "Ada", "city": "Paris", "businessPhones": []any{"+1 2"},
 		"accountEnabled": true, "createdDateTime": "2025-01-01T00:00:00Z", "deviceEnrollmentLimit": 3.0}
 	f.Fuzz(func(t *testing.T, src string) {
-		p, err := parseFilter(src)
+		p, err := parseFilter(userType, src)
 		if err != nil {
 			if _, ok := err.(*queryError); !ok {
 				t.Fatalf("error of type %T", err)
@@ -39,7 +39,7 @@ func FuzzParseSearch(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		s, err := parseSearch(src)
+		s, err := parseSearch(userType, src)
 		if err == nil {
 			s.match(map[string]any{"displayName": "Ada Lovelace", "otherMails": []any{"a@b"}})
 		}
@@ -51,8 +51,8 @@ func FuzzParseQueryOptions(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		_, _ = parseSelect(src)
-		_, _ = parseOrderBy(src)
+		_, _ = parseSelect(userType, src)
+		_, _ = parseOrderBy(userType, src)
 		_, _ = parseQuery(src)
 		_, _ = decodeToken(src, "o", 1)
 		_, _ = maxPageSize(src)
@@ -89,11 +89,11 @@ func FuzzClientAssertion(f *testing.F) {
 
 func TestFilterDepth(t *testing.T) {
 	deep := strings.Repeat("(", 100000)
-	if _, err := parseFilter(deep + "city eq 'x'"); err == nil {
+	if _, err := parseFilter(userType, deep+"city eq 'x'"); err == nil {
 		t.Error("deeply nested filter accepted")
 	}
 	ok := "((((city eq 'x'))))"
-	if _, err := parseFilter(ok); err != nil {
+	if _, err := parseFilter(userType, ok); err != nil {
 		t.Errorf("%s: %v", ok, err)
 	}
 }

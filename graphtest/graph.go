@@ -13,21 +13,22 @@ import (
 	"time"
 )
 
-// route resolves a Graph request to an operation and the key in its path
-// (the user id or UPN). op is "" when nothing matches; known reports whether
+// route resolves a Graph request to an operation and the keys in its path:
+// key is the user id or UPN, or the group id; sub is the member id of a
+// group member $ref. op is "" when nothing matches; known reports whether
 // the path exists for some method (so "" with known means 405).
-func route(r *http.Request) (op, key string, known bool) {
+func route(r *http.Request) (op, key, sub string, known bool) {
 	segs, ok := pathSegments(r.URL.EscapedPath())
 	if !ok || len(segs) < 2 || segs[0] != "v1.0" {
-		return "", "", false
+		return "", "", "", false
 	}
 	// users('key') is OData's key syntax for users/key.
 	if k, found := strings.CutPrefix(segs[1], "users('"); found && strings.HasSuffix(k, "')") {
 		k = strings.ReplaceAll(k[:len(k)-2], "''", "'")
 		segs = append([]string{"v1.0", "users", k}, segs[2:]...)
 	}
-	if segs[1] != "users" {
-		return "", "", false
+	if segs[1] != "users" && segs[1] != "groups" {
+		return "", "", "", false
 	}
 	// byMethod picks the operation for r.Method among get, post, patch and
 	// delete ("" where the path has none).
@@ -44,24 +45,39 @@ func route(r *http.Request) (op, key string, known bool) {
 		}
 		return ""
 	}
+	if segs[1] == "groups" {
+		switch {
+		case len(segs) == 2:
+			return byMethod(OpListGroups, OpCreateGroup, "", ""), "", "", true
+		case len(segs) == 3:
+			return byMethod(OpGetGroup, "", OpUpdateGroup, OpDeleteGroup), segs[2], "", true
+		case len(segs) == 4 && strings.EqualFold(segs[3], "members"):
+			return byMethod(OpListGroupMembers, "", "", ""), segs[2], "", true
+		case len(segs) == 5 && strings.EqualFold(segs[3], "members") && segs[4] == "$ref":
+			return byMethod("", OpAddGroupMember, "", ""), segs[2], "", true
+		case len(segs) == 6 && strings.EqualFold(segs[3], "members") && segs[5] == "$ref":
+			return byMethod("", "", "", OpRemoveGroupMember), segs[2], segs[4], true
+		}
+		return "", "", "", false
+	}
 	switch {
 	case len(segs) == 2:
-		return byMethod(OpListUsers, OpCreateUser, "", ""), "", true
+		return byMethod(OpListUsers, OpCreateUser, "", ""), "", "", true
 	case len(segs) == 3 && segs[2] == "$count":
-		return byMethod(OpCountUsers, "", "", ""), "", true
+		return byMethod(OpCountUsers, "", "", ""), "", "", true
 	case len(segs) == 3 && (segs[2] == "delta()" || segs[2] == "delta" || segs[2] == "microsoft.graph.delta()"):
-		return byMethod(OpDeltaUsers, "", "", ""), "", true
+		return byMethod(OpDeltaUsers, "", "", ""), "", "", true
 	case len(segs) == 3:
-		return byMethod(OpGetUser, "", OpUpdateUser, OpDeleteUser), segs[2], true
+		return byMethod(OpGetUser, "", OpUpdateUser, OpDeleteUser), segs[2], "", true
 	case len(segs) == 4 && strings.EqualFold(segs[3], "memberOf"):
-		return byMethod(OpListUserMemberOf, "", "", ""), segs[2], true
+		return byMethod(OpListUserMemberOf, "", "", ""), segs[2], "", true
 	}
-	return "", "", false
+	return "", "", "", false
 }
 
 // serveGraph is the Graph listener.
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
-	op, key, known := route(r)
+	op, key, sub, known := route(r)
 	body, err := s.capture(op, r)
 	if intercept(&s.graphHook, w, r, body) {
 		return
@@ -110,6 +126,22 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 		s.deltaUsers(w, r, q)
 	case OpListUserMemberOf:
 		s.listMemberOf(w, r, q, key)
+	case OpListGroups:
+		s.listGroups(w, r, q)
+	case OpGetGroup:
+		s.getGroup(w, r, q, key)
+	case OpCreateGroup:
+		s.createGroup(w, r, body)
+	case OpUpdateGroup:
+		s.updateGroup(w, r, key, body)
+	case OpDeleteGroup:
+		s.deleteGroup(w, r, key)
+	case OpListGroupMembers:
+		s.listGroupMembers(w, r, q, key)
+	case OpAddGroupMember:
+		s.addGroupMember(w, r, key, body)
+	case OpRemoveGroupMember:
+		s.removeGroupMember(w, r, key, sub)
 	}
 }
 
@@ -248,26 +280,27 @@ func (s *Server) writeODataBytes(w http.ResponseWriter, r *http.Request, status 
 	_, _ = w.Write(body)
 }
 
-// project returns the properties sel (or the default set) of a user, with
-// Graph's rendering of unset ones. passwordProfile is write-only.
-func project(props map[string]any, sel []string) map[string]any {
+// project returns the properties sel (or the default set) of an object of
+// type et, with Graph's rendering of unset ones. passwordProfile is
+// write-only.
+func project(et *entityType, props map[string]any, sel []string) map[string]any {
 	if sel == nil {
-		sel = defaultSelect
+		sel = et.defaults
 	}
 	out := make(map[string]any, len(sel))
 	for _, name := range sel {
 		v, ok := props[name]
 		if !ok || name == "passwordProfile" {
-			v = unsetValue(name)
+			v = et.unset(name)
 		}
 		out[name] = v
 	}
 	return out
 }
 
-// context returns the @odata.context for a user collection or entity.
-func (s *Server) context(sel []string, entity bool) string {
-	c := s.GraphURL + "/$metadata#users"
+// context returns the @odata.context for a collection or entity of et.
+func (s *Server) context(et *entityType, sel []string, entity bool) string {
+	c := s.GraphURL + "/$metadata#" + et.set
 	if sel != nil {
 		c += "(" + strings.Join(sel, ",") + ")"
 	}
@@ -277,7 +310,7 @@ func (s *Server) context(sel []string, entity bool) string {
 	return c
 }
 
-// listQuery is a validated query of listUsers or countUsers.
+// listQuery is a validated query of a users or groups collection.
 type listQuery struct {
 	top    int
 	sel    []string
@@ -291,10 +324,10 @@ func (lq *listQuery) match(props map[string]any) bool {
 	return (lq.filter == nil || lq.filter.eval(props, nil)) && (lq.search == nil || lq.search.match(props))
 }
 
-// parseListQuery validates the query options of a users collection request
-// against Graph's rules, including when ConsistencyLevel: eventual (and
-// $count=true) are required.
-func (s *Server) parseListQuery(r *http.Request, q queryParams, countSegment bool) (*listQuery, *queryError) {
+// parseListQuery validates the query options of a request for a collection
+// of et against Graph's rules, including when ConsistencyLevel: eventual
+// (and $count=true) are required.
+func (s *Server) parseListQuery(r *http.Request, q queryParams, et *entityType, countSegment bool) (*listQuery, *queryError) {
 	lq := &listQuery{top: s.opts.PageSize}
 	allowed := []string{"$top", "$select", "$filter", "$search", "$count", "$orderby", "$expand", "$skiptoken"}
 	if countSegment {
@@ -313,13 +346,13 @@ func (s *Server) parseListQuery(r *http.Request, q queryParams, countSegment boo
 		lq.top = n
 	}
 	var err error
-	if lq.sel, err = parseSelect(q.get("$select")); err != nil {
+	if lq.sel, err = parseSelect(et, q.get("$select")); err != nil {
 		return nil, err.(*queryError)
 	}
 	for _, p := range lq.sel {
-		if singleOnly[p] {
+		if et.singleOnly[p] {
 			return nil, &queryError{status: http.StatusNotImplemented, code: "NotImplemented",
-				msg: fmt.Sprintf("The property '%s' can be selected only when reading a single user.", p)}
+				msg: fmt.Sprintf("The property '%s' can be selected only when reading a single %s.", p, strings.ToLower(et.resource()))}
 		}
 	}
 	if q.has("$count") {
@@ -342,21 +375,21 @@ func (s *Server) parseListQuery(r *http.Request, q queryParams, countSegment boo
 			return nil, &queryError{code: "Request_UnsupportedQuery",
 				msg: "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'"}
 		}
-		if lq.search, err = parseSearch(q.get("$search")); err != nil {
+		if lq.search, err = parseSearch(et, q.get("$search")); err != nil {
 			return nil, err.(*queryError)
 		}
 	}
 	advanced := eventual && lq.count
 	if q.has("$filter") {
-		if lq.filter, err = parseFilter(q.get("$filter")); err != nil {
+		if lq.filter, err = parseFilter(et, q.get("$filter")); err != nil {
 			return nil, err.(*queryError)
 		}
 		if lq.filter.advanced != "" && !advanced {
-			return nil, unsupportedProp(lq.filter.advanced)
+			return nil, unsupportedProp(et, lq.filter.advanced)
 		}
 	}
 	if q.has("$orderby") {
-		if lq.order, err = parseOrderBy(q.get("$orderby")); err != nil {
+		if lq.order, err = parseOrderBy(et, q.get("$orderby")); err != nil {
 			return nil, err.(*queryError)
 		}
 		if !advanced {
@@ -365,7 +398,7 @@ func (s *Server) parseListQuery(r *http.Request, q queryParams, countSegment boo
 				return nil, sorting
 			}
 			for _, o := range lq.order {
-				if o.prop != "displayName" && o.prop != "userPrincipalName" {
+				if o.prop != "displayName" && (et != userType || o.prop != "userPrincipalName") {
 					return nil, sorting
 				}
 			}
@@ -385,28 +418,40 @@ type collection struct {
 
 // listUsers implements GET /users.
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams) {
-	lq, qerr := s.parseListQuery(r, q, false)
+	s.list(w, r, q, userType, func(d *directory) []*objRec { return d.users })
+}
+
+// listGroups implements GET /groups.
+func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, q queryParams) {
+	s.list(w, r, q, groupType, func(d *directory) []*objRec { return d.groups })
+}
+
+// list serves a page of the collection of et that table returns (live
+// objects in insertion order; called with the directory lock held).
+func (s *Server) list(w http.ResponseWriter, r *http.Request, q queryParams, et *entityType, table func(*directory) []*objRec) {
+	lq, qerr := s.parseListQuery(r, q, et, false)
 	if qerr != nil {
 		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	page := make([]json.RawMessage, 0, lq.top)
-	item := func(u *userRec) json.RawMessage {
+	item := func(u *objRec) json.RawMessage {
 		if lq.sel == nil {
-			return u.defaultJSON()
+			return u.defaultJSON(et)
 		}
-		return marshal(project(u.props, lq.sel))
+		return marshal(project(et, u.props, lq.sel))
 	}
 	var next string
 	total := -1
 	d := s.dir
 	d.mu.RLock()
+	recs := table(d)
 	if lq.count {
 		if lq.filter == nil && lq.search == nil {
-			total = len(d.users)
+			total = len(recs)
 		} else {
 			total = 0
-			for _, u := range d.users {
+			for _, u := range recs {
 				if lq.match(u.props) {
 					total++
 				}
@@ -424,11 +469,11 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams
 				s.GraphError(w, r, http.StatusBadRequest, errExpiredToken.code, errExpiredToken.msg)
 				return
 			}
-			start = d.after(nums[0])
+			start = after(recs, nums[0])
 		}
 		var lastOrd uint64
-		for i := start; i < len(d.users); i++ {
-			u := d.users[i]
+		for i := start; i < len(recs); i++ {
+			u := recs[i]
 			if !lq.match(u.props) {
 				continue
 			}
@@ -441,13 +486,13 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams
 		}
 	} else {
 		// Sorted: an offset into the sorted result.
-		var matches []*userRec
-		for _, u := range d.users {
+		var matches []*objRec
+		for _, u := range recs {
 			if lq.match(u.props) {
 				matches = append(matches, u)
 			}
 		}
-		slices.SortStableFunc(matches, func(a, b *userRec) int {
+		slices.SortStableFunc(matches, func(a, b *objRec) int {
 			for _, o := range lq.order {
 				c := sortCompare(a.props[o.prop], b.props[o.prop])
 				if o.desc {
@@ -486,7 +531,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, q queryParams
 	if next != "" {
 		next = s.link(r, q, "$skiptoken", next)
 	}
-	s.writeODataBytes(w, r, http.StatusOK, collectionJSON(s.context(lq.sel, false), count, next, page))
+	s.writeODataBytes(w, r, http.StatusOK, collectionJSON(s.context(et, lq.sel, false), count, next, page))
 }
 
 // collectionJSON assembles a collection page from items already encoded,
@@ -520,7 +565,7 @@ func collectionJSON(ctx string, count *int, next string, items []json.RawMessage
 
 // countUsers implements GET /users/$count.
 func (s *Server) countUsers(w http.ResponseWriter, r *http.Request, q queryParams) {
-	lq, qerr := s.parseListQuery(r, q, true)
+	lq, qerr := s.parseListQuery(r, q, userType, true)
 	if qerr != nil {
 		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
@@ -552,7 +597,7 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, q queryParams, 
 		s.GraphError(w, r, http.StatusBadRequest, err.code, err.msg)
 		return
 	}
-	sel, err := parseSelect(q.get("$select"))
+	sel, err := parseSelect(userType, q.get("$select"))
 	if err != nil {
 		qe := err.(*queryError)
 		s.GraphError(w, r, http.StatusBadRequest, qe.code, qe.msg)
@@ -569,8 +614,8 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, q queryParams, 
 		s.notFound(w, r, key)
 		return
 	}
-	out := project(props, sel)
-	out["@odata.context"] = s.context(sel, true)
+	out := project(userType, props, sel)
+	out["@odata.context"] = s.context(userType, sel, true)
 	s.writeOData(w, r, http.StatusOK, out)
 }
 
@@ -585,27 +630,27 @@ func decodeObject(body []byte) (map[string]any, *queryError) {
 	return m, nil
 }
 
-// checkWrite validates the properties of a POST or PATCH body: known
+// checkWrite validates the properties of a POST or PATCH body for et: known
 // names, values of the right type, a userPrincipalName in the tenant's
 // domain. Instance annotations ("@odata.type", ...) are dropped.
-func (s *Server) checkWrite(m map[string]any) *queryError {
+func (s *Server) checkWrite(et *entityType, m map[string]any) *queryError {
 	for k, v := range m {
 		if strings.HasPrefix(k, "@") {
 			delete(m, k)
 			continue
 		}
-		if _, ok := userProps[k]; !ok {
+		if _, ok := et.props[k]; !ok {
 			return &queryError{code: "BadRequest", msg: fmt.Sprintf(
-				"The property '%s' does not exist on type 'microsoft.graph.user'. Make sure to only use property names that are defined by the type or mark the type as open type.", k)}
+				"The property '%s' does not exist on type '%s'. Make sure to only use property names that are defined by the type or mark the type as open type.", k, et.name)}
 		}
 		if k == "id" {
 			return &queryError{code: "Request_BadRequest", msg: "Property 'id' is read-only and cannot be set."}
 		}
-		if !validValue(k, v) {
-			return &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Invalid value specified for property '%s' of resource 'User'.", k)}
+		if !et.valid(k, v) {
+			return &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Invalid value specified for property '%s' of resource '%s'.", k, et.resource())}
 		}
 	}
-	if upn, ok := m["userPrincipalName"].(string); ok {
+	if upn, ok := m["userPrincipalName"].(string); ok && et == userType {
 		_, domain, found := strings.Cut(upn, "@")
 		if !found || !strings.EqualFold(domain, s.Domain) {
 			return &queryError{code: "Request_BadRequest",
@@ -619,18 +664,7 @@ var errUPNTaken = &queryError{code: "Request_BadRequest", msg: "Another object w
 
 // createUser implements POST /users.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte) {
-	m, qerr := decodeObject(body)
-	if qerr == nil {
-		qerr = s.checkWrite(m)
-	}
-	if qerr == nil {
-		for _, req := range requiredOnCreate {
-			if m[req] == nil {
-				qerr = &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Property '%s' is required when creating the object.", req)}
-				break
-			}
-		}
-	}
+	m, qerr := s.checkCreate(userType, body)
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
@@ -658,8 +692,8 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 	}
 	d.insert(id, m)
 	d.mu.Unlock()
-	out := project(m, nil)
-	out["@odata.context"] = s.context(nil, true)
+	out := project(userType, m, nil)
+	out["@odata.context"] = s.context(userType, nil, true)
 	w.Header().Set("Location", s.GraphEndpoint+"/v2/"+s.TenantID+"/directoryObjects/"+id+"/Microsoft.DirectoryServices.User")
 	s.writeOData(w, r, http.StatusCreated, out)
 }
@@ -669,7 +703,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, body []byte) {
 	m, qerr := decodeObject(body)
 	if qerr == nil {
-		qerr = s.checkWrite(m)
+		qerr = s.checkWrite(userType, m)
 	}
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
@@ -690,18 +724,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, 
 			return
 		}
 	}
-	props := make(map[string]any, len(u.props)+len(m))
-	for k, v := range u.props {
-		props[k] = v
-	}
-	for k, v := range m {
-		if v == nil {
-			delete(props, k)
-		} else {
-			props[k] = v
-		}
-	}
-	d.replace(u, props)
+	d.replace(u, merged(u.props, m))
 	d.mu.Unlock()
 	s.graphHeaders(w, r)
 	w.WriteHeader(http.StatusNoContent)
@@ -736,7 +759,7 @@ func (s *Server) deltaUsers(w http.ResponseWriter, r *http.Request, q queryParam
 		s.GraphError(w, r, http.StatusBadRequest, err.code, err.msg)
 		return
 	}
-	sel, err := parseSelect(q.get("$select"))
+	sel, err := parseSelect(userType, q.get("$select"))
 	if err != nil {
 		qe := err.(*queryError)
 		s.GraphError(w, r, http.StatusBadRequest, qe.code, qe.msg)
@@ -747,7 +770,7 @@ func (s *Server) deltaUsers(w http.ResponseWriter, r *http.Request, q queryParam
 	}
 	var f *filter
 	if q.has("$filter") {
-		if f, err = parseFilter(q.get("$filter")); err != nil {
+		if f, err = parseFilter(userType, q.get("$filter")); err != nil {
 			qe := err.(*queryError)
 			s.GraphError(w, r, http.StatusBadRequest, qe.code, qe.msg)
 			return
@@ -811,14 +834,14 @@ func (s *Server) deltaUsers(w http.ResponseWriter, r *http.Request, q queryParam
 		if c.rec.deleted {
 			items = append(items, map[string]any{"id": c.rec.id, "@removed": map[string]any{"reason": "changed"}})
 		} else {
-			items = append(items, project(c.rec.props, sel))
+			items = append(items, project(userType, c.rec.props, sel))
 		}
 	}
 	d.mu.RUnlock()
 	if items == nil {
 		items = []any{}
 	}
-	resp := collection{Context: s.context(sel, false), Value: items}
+	resp := collection{Context: s.context(userType, sel, false), Value: items}
 	if more {
 		resp.NextLink = s.link(r, q, "$skiptoken", encodeToken("d", since, snap, last))
 	} else {
@@ -911,4 +934,39 @@ func (s *Server) listMemberOf(w http.ResponseWriter, r *http.Request, q queryPar
 		resp.NextLink = s.link(r, q, "$skiptoken", encodeToken("m", end))
 	}
 	s.writeOData(w, r, http.StatusOK, resp)
+}
+
+// checkCreate decodes and validates the body of a POST creating an object of
+// et: a JSON object of known, well-typed properties with every required one.
+func (s *Server) checkCreate(et *entityType, body []byte) (map[string]any, *queryError) {
+	m, qerr := decodeObject(body)
+	if qerr == nil {
+		qerr = s.checkWrite(et, m)
+	}
+	if qerr != nil {
+		return nil, qerr
+	}
+	for _, req := range et.required {
+		if m[req] == nil {
+			return nil, &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Property '%s' is required when creating the object.", req)}
+		}
+	}
+	return m, nil
+}
+
+// merged returns a new map of props with the PATCH body m applied: a value
+// sets a property, JSON null removes it. props is not modified.
+func merged(props, m map[string]any) map[string]any {
+	out := make(map[string]any, len(props)+len(m))
+	for k, v := range props {
+		out[k] = v
+	}
+	for k, v := range m {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
 }

@@ -60,23 +60,6 @@ var userProps = map[string]kind{
 	"print": kComplex, "signInActivity": kComplex,
 }
 
-// lowerProps maps a lower-cased property name to its canonical spelling:
-// Graph matches property names in query options without regard to case.
-var lowerProps = func() map[string]string {
-	m := make(map[string]string, len(userProps))
-	for name := range userProps {
-		m[strings.ToLower(name)] = name
-	}
-	return m
-}()
-
-// canonicalProp returns the canonical name of a user property, matched
-// case-insensitively, and whether it exists.
-func canonicalProp(name string) (string, bool) {
-	c, ok := lowerProps[strings.ToLower(name)]
-	return c, ok
-}
-
 // defaultSelect is the property set Graph returns for a user when the
 // request has no $select.
 var defaultSelect = []string{
@@ -89,20 +72,20 @@ var requiredOnCreate = []string{
 	"accountEnabled", "displayName", "mailNickname", "passwordProfile", "userPrincipalName",
 }
 
-// unsetValue is what Graph renders for a property the object does not have:
-// an empty array for collections, null otherwise.
-func unsetValue(name string) any {
-	switch userProps[name] {
+// unset is what Graph renders for a property the object does not have: an
+// empty array for collections, null otherwise.
+func (t *entityType) unset(name string) any {
+	switch t.props[name] {
 	case kStrings, kComplexes:
 		return []any{}
 	}
 	return nil
 }
 
-// validValue reports whether v (decoded from JSON) fits property name's kind.
+// valid reports whether v (decoded from JSON) fits property name's kind.
 // null fits every property except collections, which Graph never nulls.
-func validValue(name string, v any) bool {
-	k, ok := userProps[name]
+func (t *entityType) valid(name string, v any) bool {
+	k, ok := t.props[name]
 	if !ok {
 		return false
 	}
@@ -148,4 +131,98 @@ var singleOnly = map[string]bool{
 	"aboutMe": true, "birthday": true, "hireDate": true, "interests": true, "mySite": true,
 	"pastProjects": true, "preferredName": true, "responsibilities": true, "schools": true,
 	"skills": true, "mailboxSettings": true,
+}
+
+// entityType is what the fake knows of one entity type it serves: its
+// structural properties and how Graph renders and checks them. Its fields
+// are set once, at package initialisation, and only read afterwards.
+type entityType struct {
+	name       string            // the type, e.g. "microsoft.graph.user"
+	set        string            // the entity set, e.g. "users"
+	props      map[string]kind   // every structural property, inherited ones included
+	lower      map[string]string // lower-cased name -> canonical name
+	defaults   []string          // what a read without $select returns
+	required   []string          // what POST insists on
+	singleOnly map[string]bool   // properties only a read of one object returns
+}
+
+func newEntityType(name, set string, props map[string]kind, defaults, required []string, singleOnly map[string]bool) *entityType {
+	t := &entityType{name: name, set: set, props: props, defaults: defaults, required: required, singleOnly: singleOnly,
+		lower: make(map[string]string, len(props))}
+	for p := range props {
+		t.lower[strings.ToLower(p)] = p
+	}
+	return t
+}
+
+// resource is the type's name as Graph's messages spell it ("User").
+func (t *entityType) resource() string {
+	n := t.name[strings.LastIndexByte(t.name, '.')+1:]
+	return strings.ToUpper(n[:1]) + n[1:]
+}
+
+// canonical returns the canonical name of a property, matched
+// case-insensitively as Graph matches names in query options, and whether it
+// exists.
+func (t *entityType) canonical(name string) (string, bool) {
+	c, ok := t.lower[strings.ToLower(name)]
+	return c, ok
+}
+
+// userType is microsoft.graph.user.
+var userType = newEntityType("microsoft.graph.user", "users", userProps, defaultSelect, requiredOnCreate, singleOnly)
+
+// groupType is microsoft.graph.group.
+var groupType = newEntityType("microsoft.graph.group", "groups", groupProps, groupDefaultSelect, groupRequiredOnCreate, groupSingleOnly)
+
+// groupProps lists every structural property of microsoft.graph.group
+// (including those inherited from entity and directoryObject) with its kind.
+var groupProps = map[string]kind{
+	"id":              kString,
+	"deletedDateTime": kDateTime,
+
+	"classification": kString, "description": kString, "displayName": kString, "mail": kString,
+	"mailNickname": kString, "membershipRule": kString, "membershipRuleProcessingState": kString,
+	"onPremisesDomainName": kString, "onPremisesNetBiosName": kString, "onPremisesSamAccountName": kString,
+	"onPremisesSecurityIdentifier": kString, "preferredDataLocation": kString, "preferredLanguage": kString,
+	"securityIdentifier": kString, "theme": kString, "uniqueName": kString, "visibility": kString,
+
+	"allowExternalSenders": kBool, "autoSubscribeNewMembers": kBool, "hasMembersWithLicenseErrors": kBool,
+	"hideFromAddressLists": kBool, "hideFromOutlookClients": kBool, "isArchived": kBool,
+	"isAssignableToRole": kBool, "isManagementRestricted": kBool, "isSubscribedByMail": kBool,
+	"mailEnabled": kBool, "onPremisesSyncEnabled": kBool, "securityEnabled": kBool,
+
+	"unseenCount": kInt,
+
+	"createdDateTime": kDateTime, "expirationDateTime": kDateTime, "onPremisesLastSyncDateTime": kDateTime,
+	"renewedDateTime": kDateTime,
+
+	"groupTypes": kStrings, "proxyAddresses": kStrings,
+
+	"assignedLabels": kComplexes, "assignedLicenses": kComplexes, "onPremisesProvisioningErrors": kComplexes,
+	"serviceProvisioningErrors": kComplexes,
+
+	"licenseProcessingState": kComplex,
+}
+
+// groupDefaultSelect is the property set Graph returns for a group when the
+// request has no $select.
+var groupDefaultSelect = []string{
+	"id", "deletedDateTime", "classification", "createdDateTime", "description", "displayName",
+	"expirationDateTime", "groupTypes", "isAssignableToRole", "mail", "mailEnabled", "mailNickname",
+	"membershipRule", "membershipRuleProcessingState", "onPremisesDomainName", "onPremisesLastSyncDateTime",
+	"onPremisesNetBiosName", "onPremisesSamAccountName", "onPremisesSecurityIdentifier",
+	"onPremisesSyncEnabled", "preferredDataLocation", "preferredLanguage", "proxyAddresses",
+	"renewedDateTime", "securityEnabled", "securityIdentifier", "theme", "uniqueName", "visibility",
+	"onPremisesProvisioningErrors", "serviceProvisioningErrors",
+}
+
+// groupRequiredOnCreate are the properties POST /groups insists on.
+var groupRequiredOnCreate = []string{"displayName", "mailEnabled", "mailNickname", "securityEnabled"}
+
+// groupSingleOnly are the group properties Graph returns only when reading
+// one group.
+var groupSingleOnly = map[string]bool{
+	"allowExternalSenders": true, "autoSubscribeNewMembers": true, "hideFromAddressLists": true,
+	"hideFromOutlookClients": true, "isSubscribedByMail": true, "unseenCount": true,
 }

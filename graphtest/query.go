@@ -28,13 +28,13 @@ func badFilter(format string, a ...any) *queryError {
 	return &queryError{code: "BadRequest", msg: "Invalid filter clause: " + fmt.Sprintf(format, a...)}
 }
 
-func unsupportedProp(prop string) *queryError {
+func unsupportedProp(et *entityType, prop string) *queryError {
 	return &queryError{code: "Request_UnsupportedQuery",
-		msg: fmt.Sprintf("Unsupported or invalid query filter clause specified for property '%s' of resource 'User'.", prop)}
+		msg: fmt.Sprintf("Unsupported or invalid query filter clause specified for property '%s' of resource '%s'.", prop, et.resource())}
 }
 
-func unknownProp(prop string) *queryError {
-	return &queryError{code: "BadRequest", msg: fmt.Sprintf("Could not find a property named '%s' on type 'microsoft.graph.user'.", prop)}
+func unknownProp(et *entityType, prop string) *queryError {
+	return &queryError{code: "BadRequest", msg: fmt.Sprintf("Could not find a property named '%s' on type '%s'.", prop, et.name)}
 }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring case, without
@@ -131,6 +131,7 @@ func lexFilter(src string) ([]token, error) {
 }
 
 type filterParser struct {
+	et       *entityType // the type whose properties the filter names
 	src      string
 	toks     []token
 	i        int
@@ -142,13 +143,13 @@ type filterParser struct {
 // maxFilterDepth bounds nesting so a hostile $filter cannot exhaust the stack.
 const maxFilterDepth = 64
 
-// parseFilter compiles a $filter expression over user properties.
-func parseFilter(src string) (*filter, error) {
+// parseFilter compiles a $filter expression over the properties of et.
+func parseFilter(et *entityType, src string) (*filter, error) {
 	toks, err := lexFilter(src)
 	if err != nil {
 		return nil, err
 	}
-	p := &filterParser{src: src, toks: toks}
+	p := &filterParser{et: et, src: src, toks: toks}
 	e, err := p.or()
 	if err != nil {
 		return nil, err
@@ -281,20 +282,20 @@ func (p *filterParser) operand() (operand, error) {
 	if base, ok := strings.CutSuffix(name, "/$count"); ok {
 		name, count = base, true
 	}
-	c, ok := canonicalProp(name)
+	c, ok := p.et.canonical(name)
 	if !ok {
-		return operand{}, unknownProp(name)
+		return operand{}, unknownProp(p.et, name)
 	}
-	k := userProps[c]
+	k := p.et.props[c]
 	if count {
 		if k != kStrings && k != kComplexes {
-			return operand{}, unsupportedProp(c)
+			return operand{}, unsupportedProp(p.et, c)
 		}
 		p.markAdvanced(c)
 		return operand{prop: c, count: true, kind: kInt}, nil
 	}
 	if k == kComplex || k == kComplexes || k == kStrings {
-		return operand{}, unsupportedProp(c)
+		return operand{}, unsupportedProp(p.et, c)
 	}
 	return operand{prop: c, kind: k}, nil
 }
@@ -417,7 +418,7 @@ func (p *filterParser) primary() (pred, error) {
 			return nil, err
 		}
 		if o.kind != kString {
-			return nil, unsupportedProp(o.prop)
+			return nil, unsupportedProp(p.et, o.prop)
 		}
 		if !p.punct(",") || p.i >= len(p.toks) || p.toks[p.i].kind != 's' {
 			return nil, p.syntax()
@@ -440,12 +441,12 @@ func (p *filterParser) primary() (pred, error) {
 	// Lambda: coll/any(v: expr over v).
 	if base, ok := strings.CutSuffix(name, "/any"); ok && p.lambda == "" {
 		p.i++
-		c, ok := canonicalProp(base)
+		c, ok := p.et.canonical(base)
 		if !ok {
-			return nil, unknownProp(base)
+			return nil, unknownProp(p.et, base)
 		}
-		if userProps[c] != kStrings {
-			return nil, unsupportedProp(c)
+		if p.et.props[c] != kStrings {
+			return nil, unsupportedProp(p.et, c)
 		}
 		if !p.punct("(") || p.i >= len(p.toks) || p.toks[p.i].kind != 'i' {
 			return nil, p.syntax()
@@ -538,7 +539,7 @@ type search struct {
 
 type searchClause struct{ prop, term string }
 
-func parseSearch(src string) (*search, error) {
+func parseSearch(et *entityType, src string) (*search, error) {
 	bad := &queryError{code: "Request_UnsupportedQuery",
 		msg: "Syntax error: the $search value must be one or more quoted \"property:term\" clauses joined by AND or OR."}
 	s := &search{any: [][]searchClause{nil}}
@@ -569,11 +570,11 @@ func parseSearch(src string) (*search, error) {
 		if !ok {
 			return nil, bad
 		}
-		c, known := canonicalProp(strings.TrimSpace(prop))
+		c, known := et.canonical(strings.TrimSpace(prop))
 		if !known {
-			return nil, unknownProp(prop)
+			return nil, unknownProp(et, prop)
 		}
-		if userProps[c] != kString && userProps[c] != kStrings {
+		if et.props[c] != kString && et.props[c] != kStrings {
 			return nil, &queryError{code: "Request_UnsupportedQuery", msg: fmt.Sprintf("The property '%s' does not support search.", c)}
 		}
 		last := len(s.any) - 1
@@ -624,9 +625,9 @@ func searchValue(v any, term string) bool {
 
 // ---- $select and $orderby ---------------------------------------------------
 
-// parseSelect returns the canonical property names of a $select, or nil for
-// none.
-func parseSelect(src string) ([]string, error) {
+// parseSelect returns the canonical property names of a $select over et, or
+// nil for none.
+func parseSelect(et *entityType, src string) ([]string, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, nil
 	}
@@ -634,9 +635,9 @@ func parseSelect(src string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, f := range strings.Split(src, ",") {
 		f = strings.TrimSpace(f)
-		c, ok := canonicalProp(f)
+		c, ok := et.canonical(f)
 		if !ok {
-			return nil, unknownProp(f)
+			return nil, unknownProp(et, f)
 		}
 		if !seen[c] {
 			seen[c] = true
@@ -652,18 +653,18 @@ type orderBy struct {
 }
 
 // parseOrderBy parses a $orderby of one or more "prop [asc|desc]" items.
-func parseOrderBy(src string) ([]orderBy, error) {
+func parseOrderBy(et *entityType, src string) ([]orderBy, error) {
 	var out []orderBy
 	for _, item := range strings.Split(src, ",") {
 		f := strings.Fields(item)
 		if len(f) == 0 || len(f) > 2 {
 			return nil, &queryError{code: "BadRequest", msg: fmt.Sprintf("Invalid $orderby clause '%s'.", src)}
 		}
-		c, ok := canonicalProp(f[0])
+		c, ok := et.canonical(f[0])
 		if !ok {
-			return nil, unknownProp(f[0])
+			return nil, unknownProp(et, f[0])
 		}
-		if k := userProps[c]; k != kString && k != kDateTime && k != kBool && k != kInt {
+		if k := et.props[c]; k != kString && k != kDateTime && k != kBool && k != kInt {
 			return nil, &queryError{code: "Request_UnsupportedQuery", msg: "Sorting not supported for current query."}
 		}
 		o := orderBy{prop: c}

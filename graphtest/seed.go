@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 )
@@ -51,7 +52,7 @@ func (s *Server) seed(n int, seed int64) {
 	d := s.dir
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.users = make([]*userRec, 0, n)
+	d.users = make([]*objRec, 0, n)
 	for i := range n {
 		gn := givenNames[r.IntN(len(givenNames))]
 		sn := surnames[r.IntN(len(surnames))]
@@ -116,7 +117,7 @@ func (s *Server) AddUser(user any) (string, error) {
 		return "", err
 	}
 	for k, v := range props {
-		if !validValue(k, v) {
+		if !userType.valid(k, v) {
 			return "", fmt.Errorf("graphtest: AddUser: invalid property %q", k)
 		}
 		if v == nil {
@@ -216,34 +217,67 @@ func (s *Server) AddGroup(group any) (string, error) {
 	d := s.dir
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.objects[strings.ToLower(id)] != nil {
+	if d.objects[strings.ToLower(id)] != nil || d.byID[strings.ToLower(id)] != nil {
 		return "", fmt.Errorf("graphtest: AddGroup: id %q already exists", id)
 	}
-	d.objects[strings.ToLower(id)] = props
+	d.addObject(id, props)
 	return id, nil
 }
 
-// AddMember makes the user userKey (id or userPrincipalName) a member of the
-// object groupID added with AddGroup. Adding twice is a no-op.
+// AddMember makes the user userKey (id or userPrincipalName), or the group
+// with that id, a member of the object groupID added with AddGroup. Adding
+// twice is a no-op.
 func (s *Server) AddMember(groupID, userKey string) error {
 	d := s.dir
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	u := d.lookup(userKey)
-	if u == nil {
-		return fmt.Errorf("graphtest: AddMember: no user %q", userKey)
+	memberID := ""
+	if u := d.lookup(userKey); u != nil {
+		memberID = u.id
+	} else if g := d.groupByID[strings.ToLower(userKey)]; g != nil {
+		memberID = g.id
+	} else {
+		return fmt.Errorf("graphtest: AddMember: no user or group %q", userKey)
 	}
 	g := d.objects[strings.ToLower(groupID)]
 	if g == nil {
 		return fmt.Errorf("graphtest: AddMember: no group %q", groupID)
 	}
-	k := strings.ToLower(u.id)
-	gid := g["id"].(string)
-	for _, have := range d.memberOf[k] {
-		if have == gid {
-			return nil
-		}
-	}
-	d.memberOf[k] = append(d.memberOf[k], gid)
+	d.addMember(g["id"].(string), memberID)
 	return nil
+}
+
+// GroupIDs returns the ids of all groups in listing order.
+func (s *Server) GroupIDs() []string {
+	d := s.dir
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	ids := make([]string, len(d.groups))
+	for i, g := range d.groups {
+		ids[i] = g.id
+	}
+	return ids
+}
+
+// Group returns a copy of the properties of the group id, and whether it
+// exists.
+func (s *Server) Group(id string) (map[string]any, bool) {
+	d := s.dir
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	g := d.groupByID[strings.ToLower(id)]
+	if g == nil {
+		return nil, false
+	}
+	props, err := cloneJSON(g.props)
+	return props, err == nil
+}
+
+// Members returns the ids of the direct members of the group id, in the
+// order they were added.
+func (s *Server) Members(groupID string) []string {
+	d := s.dir
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return slices.Clone(d.members[strings.ToLower(groupID)])
 }

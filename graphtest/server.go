@@ -1,5 +1,5 @@
 // Package graphtest provides an in-process fake of the Microsoft identity
-// platform and of the Microsoft Graph v1.0 users API, for tests.
+// platform and of the Microsoft Graph v1.0 users and groups API, for tests.
 //
 // Like net/http/httptest, it starts real HTTP listeners on the loopback
 // interface: one plays the identity platform (the authority host, serving
@@ -34,9 +34,16 @@
 // Graph (GraphURL): GET /users ($top 1-999, $select, $filter, $search,
 // $count, $orderby, $skiptoken), GET /users/$count, GET /users/delta(),
 // GET, PATCH and DELETE /users/{id or userPrincipalName}, POST /users and
-// GET /users/{id}/memberOf. $filter understands eq, ne, gt, ge, lt, le, in,
-// not, and, or, parentheses, startswith, endswith, null, and any() over
-// string collections, on the scalar properties of microsoft.graph.user;
+// GET /users/{id}/memberOf; GET and POST /groups (POST requires
+// displayName, mailEnabled, mailNickname and securityEnabled), GET, PATCH
+// and DELETE /groups/{id}, GET /groups/{id}/members (paged, each member with
+// its @odata.type), POST /groups/{id}/members/$ref (400 when already a
+// member) and DELETE /groups/{id}/members/{member-id}/$ref (404 when not
+// one). GET /groups takes the same query options as GET /users.
+//
+// $filter understands eq, ne, gt, ge, lt, le, in, not, and, or, parentheses,
+// startswith, endswith, null, and any() over string collections, on the
+// scalar properties of microsoft.graph.user or microsoft.graph.group;
 // string comparisons ignore case, as the directory's do. Queries that need
 // Graph's advanced query capabilities (ne, not, endswith, $search, $count,
 // $filter with $orderby, $orderby on other properties than displayName and
@@ -87,9 +94,9 @@ const graphAppID = "00000003-0000-0000-c000-000000000000"
 // graphResource is the audience of access tokens for Graph.
 const graphResource = "https://graph.microsoft.com"
 
-// Operation names, the operationIds of the Graph users API, as counted by
-// [Server.Requests] and recorded in [Request.Op]. Requests to the token
-// endpoint are recorded as OpToken.
+// Operation names, the operationIds of the Graph users and groups API in
+// api/graph.yaml, as counted by [Server.Requests] and recorded in
+// [Request.Op]. Requests to the token endpoint are recorded as OpToken.
 const (
 	OpListUsers        = "listUsers"
 	OpGetUser          = "getUser"
@@ -99,12 +106,24 @@ const (
 	OpCountUsers       = "countUsers"
 	OpDeltaUsers       = "deltaUsers"
 	OpListUserMemberOf = "listUserMemberOf"
-	OpToken            = "token"
+
+	OpListGroups        = "listGroups"
+	OpGetGroup          = "getGroup"
+	OpCreateGroup       = "createGroup"
+	OpUpdateGroup       = "updateGroup"
+	OpDeleteGroup       = "deleteGroup"
+	OpListGroupMembers  = "listGroupMembers"
+	OpAddGroupMember    = "addGroupMember"
+	OpRemoveGroupMember = "removeGroupMember"
+
+	OpToken = "token"
 )
 
 var allOps = []string{
 	OpListUsers, OpGetUser, OpCreateUser, OpUpdateUser, OpDeleteUser,
-	OpCountUsers, OpDeltaUsers, OpListUserMemberOf, OpToken,
+	OpCountUsers, OpDeltaUsers, OpListUserMemberOf,
+	OpListGroups, OpGetGroup, OpCreateGroup, OpUpdateGroup, OpDeleteGroup,
+	OpListGroupMembers, OpAddGroupMember, OpRemoveGroupMember, OpToken,
 }
 
 // Options configures a Server. The zero value is usable.
@@ -128,7 +147,10 @@ type Options struct {
 	// Users is how many generated users to seed the directory with. The same
 	// Users and Seed always give the same users, ids included.
 	Users int
-	// Seed varies the generated users.
+	// Groups is how many generated groups to seed (after the users), each
+	// with a few of the generated users as members. Deterministic like Users.
+	Groups int
+	// Seed varies the generated users and groups.
 	Seed int64
 
 	// TokenLifetime is the lifetime of issued access tokens. Default 1h.
@@ -316,6 +338,7 @@ func Start(opts Options) (*Server, error) {
 		s.counts[op] = new(atomic.Int64)
 	}
 	s.seed(opts.Users, opts.Seed)
+	s.seedGroups(opts.Groups, opts.Seed)
 
 	var err error
 	if s.identity, err = listen(opts.IdentityAddr, opts.TLS, http.HandlerFunc(s.serveIdentity)); err != nil {

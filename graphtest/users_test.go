@@ -96,7 +96,7 @@ func TestListDefaultProperties(t *testing.T) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		want := slices.Clone(defaultSelect)
+		want := slices.Clone(userType.defaults)
 		slices.Sort(want)
 		if !slices.Equal(keys, want) {
 			t.Errorf("properties %v, want %v", keys, want)
@@ -591,7 +591,9 @@ func TestUnknownRoutes(t *testing.T) {
 		status       int
 		code         string
 	}{
-		{"GET", "/groups", 400, "BadRequest"},
+		{"GET", "/applications", 400, "BadRequest"},
+		{"PUT", "/groups", 405, "Request_BadRequest"},
+		{"GET", "/groups/g/members/$ref", 405, "Request_BadRequest"},
 		{"GET", "/me", 400, "BadRequest"},
 		{"PUT", "/users/" + s.UserIDs()[0], 405, "Request_BadRequest"},
 		{"DELETE", "/users", 405, "Request_BadRequest"},
