@@ -106,8 +106,8 @@ func (e *ConfigError) Error() string {
 }
 
 // Client calls Microsoft Graph. Every generated typed call is available on it
-// (ListUsersWithResponse, GetUserWithResponse, CreateUserWithResponse, ...), alongside the helpers
-// of this package (Users, CountUsers, UserMemberOf).
+// (ListUsersWithResponse, GetUserWithResponse, ListGroupsWithResponse, ...), alongside the helpers
+// of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember).
 //
 // Any answer from Graph outside 2xx is returned as an error that errors.As turns into *Error, so the
 // generated responses' JSONDefault field stays nil.

@@ -85,6 +85,8 @@ func jsonReply(status int, body string) http.HandlerFunc {
 func TestOperations(t *testing.T) {
 	ctx := context.Background()
 	const userJSON = `{"id":"u1","displayName":"Adele Vance","userPrincipalName":"adele@contoso.test","accountEnabled":true}`
+	const groupJSON = `{"id":"g1","displayName":"Sales","mailEnabled":true,"mailNickname":"sales","securityEnabled":false,
+		"groupTypes":["Unified"],"visibility":null,"unseenCount":3}`
 	tests := []struct {
 		name       string
 		reply      http.HandlerFunc
@@ -230,6 +232,138 @@ func TestOperations(t *testing.T) {
 				v := got.(*gen.ListUserMemberOfResponse).JSON200.Value
 				if len(v) != 2 || *v[0].ODataType != "#microsoft.graph.group" || *v[1].ID != "r1" {
 					t.Errorf("memberOf = %+v", v)
+				}
+			},
+		},
+		{
+			name:  "listGroups",
+			reply: jsonReply(200, `{"@odata.count":1,"value":[`+groupJSON+`]}`),
+			call: func(c *graph.Client) (any, error) {
+				return c.ListGroupsWithResponse(ctx, &graph.ListGroupsParams{
+					Top: graph.Ptr(5), Filter: graph.Ptr("groupTypes/any(c:c eq 'Unified')"), Search: graph.Ptr(`"displayName:Sales"`),
+					Count: graph.Ptr(true), Orderby: []string{"displayName"}, Select: []string{"id", "displayName", "groupTypes"},
+					Expand: []string{"owners"}, ConsistencyLevel: graph.Ptr("eventual"),
+				})
+			},
+			wantMethod: "GET", wantPath: "/v1.0/groups",
+			wantQuery: url.Values{"$top": {"5"}, "$filter": {"groupTypes/any(c:c eq 'Unified')"}, "$search": {`"displayName:Sales"`},
+				"$count": {"true"}, "$orderby": {"displayName"}, "$select": {"id,displayName,groupTypes"}, "$expand": {"owners"}},
+			wantHeader: map[string]string{"ConsistencyLevel": "eventual"},
+			check: func(t *testing.T, got any) {
+				p := got.(*gen.ListGroupsResponse).JSON200
+				if n, _ := p.ODataCount.Get(); n != 1 || len(p.Value) != 1 || *p.Value[0].ID != "g1" || p.Value[0].GroupTypes[0] != "Unified" {
+					t.Errorf("page = %+v", p)
+				}
+			},
+		},
+		{
+			name:  "getGroup",
+			reply: jsonReply(200, groupJSON),
+			call: func(c *graph.Client) (any, error) {
+				return c.GetGroupWithResponse(ctx, "g1", &graph.GetGroupParams{Select: []string{"id", "unseenCount"}})
+			},
+			wantMethod: "GET", wantPath: "/v1.0/groups/g1",
+			wantQuery: url.Values{"$select": {"id,unseenCount"}},
+			check: func(t *testing.T, got any) {
+				g := got.(*gen.GetGroupResponse).JSON200
+				name, _ := g.DisplayName.Get()
+				mailEnabled, _ := g.MailEnabled.Get()
+				unseen, _ := g.UnseenCount.Get()
+				if name != "Sales" || !mailEnabled || unseen != 3 || !g.Visibility.IsNull() {
+					t.Errorf("group = %+v", g)
+				}
+			},
+		},
+		{
+			name:  "createGroup",
+			reply: jsonReply(201, groupJSON),
+			call: func(c *graph.Client) (any, error) {
+				return c.CreateGroupWithResponse(ctx, graph.Group{
+					DisplayName: graph.Value("Sales"), MailEnabled: graph.Value(true), MailNickname: graph.Value("sales"),
+					SecurityEnabled: graph.Value(false), GroupTypes: []string{"Unified"},
+				})
+			},
+			wantMethod: "POST", wantPath: "/v1.0/groups",
+			wantHeader: map[string]string{"Content-Type": "application/json"},
+			wantBody:   `{"displayName":"Sales","mailEnabled":true,"mailNickname":"sales","securityEnabled":false,"groupTypes":["Unified"]}`,
+			check: func(t *testing.T, got any) {
+				if g := got.(*gen.CreateGroupResponse).JSON201; g == nil || *g.ID != "g1" {
+					t.Errorf("created = %+v", g)
+				}
+			},
+		},
+		{
+			name:  "updateGroup sets one and clears one",
+			reply: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) },
+			call: func(c *graph.Client) (any, error) {
+				return c.UpdateGroupWithResponse(ctx, "g1", graph.Group{Description: graph.Value("Sales team"), Classification: graph.Null[string]()})
+			},
+			wantMethod: "PATCH", wantPath: "/v1.0/groups/g1",
+			wantBody: `{"description":"Sales team","classification":null}`,
+			check: func(t *testing.T, got any) {
+				if s := got.(*gen.UpdateGroupResponse).StatusCode(); s != 204 {
+					t.Errorf("status = %d", s)
+				}
+			},
+		},
+		{
+			name:  "deleteGroup with If-Match",
+			reply: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) },
+			call: func(c *graph.Client) (any, error) {
+				return c.DeleteGroupWithResponse(ctx, "g1", &graph.DeleteGroupParams{IfMatch: graph.Ptr(`W/"abc"`)})
+			},
+			wantMethod: "DELETE", wantPath: "/v1.0/groups/g1",
+			wantHeader: map[string]string{"If-Match": `W/"abc"`},
+			check: func(t *testing.T, got any) {
+				if s := got.(*gen.DeleteGroupResponse).StatusCode(); s != 204 {
+					t.Errorf("status = %d", s)
+				}
+			},
+		},
+		{
+			name: "listGroupMembers",
+			reply: jsonReply(200, `{"@odata.count":2,"value":[{"@odata.type":"#microsoft.graph.user","id":"u1","displayName":"Adele Vance"},
+				{"@odata.type":"#microsoft.graph.group","id":"g2"}]}`),
+			call: func(c *graph.Client) (any, error) {
+				return c.ListGroupMembersWithResponse(ctx, "g1", &graph.ListGroupMembersParams{
+					Top: graph.Ptr(2), Count: graph.Ptr(true), Select: []string{"id"}, ConsistencyLevel: graph.Ptr("eventual"),
+				})
+			},
+			wantMethod: "GET", wantPath: "/v1.0/groups/g1/members",
+			wantQuery:  url.Values{"$top": {"2"}, "$count": {"true"}, "$select": {"id"}},
+			wantHeader: map[string]string{"ConsistencyLevel": "eventual"},
+			check: func(t *testing.T, got any) {
+				v := got.(*gen.ListGroupMembersResponse).JSON200.Value
+				if len(v) != 2 || *v[0].ODataType != "#microsoft.graph.user" || *v[1].ID != "g2" {
+					t.Errorf("members = %+v", v)
+				}
+			},
+		},
+		{
+			name:  "addGroupMember raw",
+			reply: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) },
+			call: func(c *graph.Client) (any, error) {
+				return c.AddGroupMemberWithResponse(ctx, "g1", graph.ReferenceCreate{ODataID: graph.Ptr("https://graph.microsoft.com/v1.0/directoryObjects/u1")})
+			},
+			wantMethod: "POST", wantPath: "/v1.0/groups/g1/members/$ref",
+			wantHeader: map[string]string{"Content-Type": "application/json"},
+			wantBody:   `{"@odata.id":"https://graph.microsoft.com/v1.0/directoryObjects/u1"}`,
+			check: func(t *testing.T, got any) {
+				if s := got.(*gen.AddGroupMemberResponse).StatusCode(); s != 204 {
+					t.Errorf("status = %d", s)
+				}
+			},
+		},
+		{
+			name:  "removeGroupMember",
+			reply: func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) },
+			call: func(c *graph.Client) (any, error) {
+				return c.RemoveGroupMemberWithResponse(ctx, "g1", "u1", nil)
+			},
+			wantMethod: "DELETE", wantPath: "/v1.0/groups/g1/members/u1/$ref",
+			check: func(t *testing.T, got any) {
+				if s := got.(*gen.RemoveGroupMemberResponse).StatusCode(); s != 204 {
+					t.Errorf("status = %d", s)
 				}
 			},
 		},
