@@ -32,6 +32,7 @@ const (
 // Limits and sizes.
 const (
 	embeddedUsers      = 20       // size of the embedded emulator's sample directory
+	embeddedGroups     = 5        // and its sample groups, each with a few of the users
 	maxSecretFileBytes = 64 << 10 // a client secret is tens of bytes
 	maxCertFileBytes   = 1 << 20  // a PEM chain and key are a few kilobytes
 )
@@ -164,14 +165,14 @@ func (c *cli) certificate(path, source, cmd string) (auth.Credential, error) {
 
 // embedded starts the embedded emulator and points the target at it.
 func (c *cli) embedded(forced bool) (*target, error) {
-	fake := graphtest.NewServer(graphtest.Options{Users: embeddedUsers})
+	fake := graphtest.NewServer(graphtest.Options{Users: embeddedUsers, Groups: embeddedGroups})
 	why := "no credentials configured"
 	if forced {
 		why = "--emulator"
 	}
-	fmt.Fprintf(c.stderr, "graph: %s: using the embedded emulator (%d sample users; changes last until the command exits).\n"+
+	fmt.Fprintf(c.stderr, "graph: %s: using the embedded emulator (%d sample users, %d groups; changes last until the command exits).\n"+
 		"graph: set %s, %s and %s to use your tenant.\n",
-		why, embeddedUsers, envTenantID, envClientID, envClientSecret)
+		why, embeddedUsers, embeddedGroups, envTenantID, envClientID, envClientSecret)
 	cred := auth.NewClientSecret(fake.ClientSecret)
 	return &target{
 		graph: graph.Config{

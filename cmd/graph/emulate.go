@@ -16,8 +16,6 @@ import (
 	"math/big"
 	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -30,10 +28,11 @@ import (
 
 // Limits of graph emulate's flags.
 const (
-	maxEmulatedUsers = 100000
-	minTokenLifetime = time.Second
-	maxTokenLifetime = 24 * time.Hour
-	shutdownTimeout  = 5 * time.Second
+	maxEmulatedUsers  = 100000
+	maxEmulatedGroups = 10000
+	minTokenLifetime  = time.Second
+	maxTokenLifetime  = 24 * time.Hour
+	shutdownTimeout   = 5 * time.Second
 )
 
 // emulatorInfo is what graph emulate prints: everything a client needs to use the emulator. The client
@@ -48,22 +47,22 @@ type emulatorInfo struct {
 	ClientID      string `json:"clientId"`
 	ClientSecret  string `json:"clientSecret"`
 	Users         int    `json:"users"`
+	Groups        int    `json:"groups"`
 	CertFile      string `json:"certificateFile,omitempty"`
 }
 
 // emulate implements "graph emulate": it serves graphtest's fake identity platform and Graph on one
-// address until ctx ends.
-//
-// graphtest listens on random loopback ports, as httptest does. Until it can serve on a given listener,
-// the emulator is a reverse proxy in front of it: requests under /v1.0 go to the fake Graph, all others
-// to the fake identity platform, and the fake's advertised URLs are pointed at the emulator's address so
-// the absolute URLs it writes (token audiences, @odata.nextLink, metadata) name the address clients use.
+// address until ctx ends, through the fake's Handler, which routes /v1.0 to Graph and the rest to the
+// identity platform. The fake's advertised URLs are pointed at the emulator's address so the absolute
+// URLs it writes (token audiences, @odata.nextLink, metadata) name the address clients use. (The
+// fake's own loopback listeners stay idle.)
 func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error {
 	const cmd = "graph emulate"
 	fs := newFlagSet(cmd)
 	g.registerOutput(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on `HOST:PORT`; port 0 picks a free port")
 	users := fs.Int("users", embeddedUsers, "seed the directory with `N` generated users")
+	groups := fs.Int("groups", embeddedGroups, "seed the directory with `N` generated groups of those users")
 	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of issued access tokens, `DURATION` such as 5m, to exercise refresh")
 	useTLS := fs.Bool("tls", false, "serve https with a self-signed certificate written to --cert-file")
 	certFile := fs.String("cert-file", "", "with --tls, write the certificate (PEM) to `FILE`, for clients to trust (default $TMPDIR/typedgraph-emulator.pem)")
@@ -80,6 +79,9 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if *users < 0 || *users > maxEmulatedUsers {
 		return usagef(cmd, "--users must be between 0 and %d", maxEmulatedUsers)
 	}
+	if *groups < 0 || *groups > maxEmulatedGroups {
+		return usagef(cmd, "--groups must be between 0 and %d", maxEmulatedGroups)
+	}
 	if *lifetime < minTokenLifetime || *lifetime > maxTokenLifetime {
 		return usagef(cmd, "--token-lifetime must be between %v and %v", minTokenLifetime, maxTokenLifetime)
 	}
@@ -93,7 +95,7 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if *certFile == "" {
 		*certFile = filepath.Join(os.TempDir(), "typedgraph-emulator.pem")
 	}
-	opts := graphtest.Options{Users: *users, TokenLifetime: *lifetime}
+	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime}
 	if *clientCert != "" {
 		cert, err := readCertificate(*clientCert)
 		if err != nil {
@@ -108,12 +110,11 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	}
 	defer ln.Close()
 
-	fake := graphtest.NewServer(opts)
-	defer fake.Close()
-	proxy, err := newEmulatorProxy(fake)
+	fake, err := graphtest.Start(opts)
 	if err != nil {
-		return err
+		return fmt.Errorf("emulate: %w", err)
 	}
+	defer fake.Close()
 
 	scheme := "http"
 	if *useTLS {
@@ -135,12 +136,13 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 		ClientID:      fake.ClientID,
 		ClientSecret:  fake.ClientSecret,
 		Users:         *users,
+		Groups:        *groups,
 	}
 
 	stderr := &lockedWriter{w: c.stderr} // request handlers log concurrently
-	handler := proxy
+	handler := fake.Handler()
 	if !*quiet {
-		handler = logRequests(stderr, proxy)
+		handler = logRequests(stderr, handler)
 	}
 	srv := &http.Server{
 		Handler:           handler,
@@ -179,33 +181,6 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	<-served
 	fmt.Fprintln(stderr, "graph: emulator stopped")
 	return nil
-}
-
-// newEmulatorProxy routes requests to the fake's two listeners by path: /v1.0 (and any other Graph
-// version, which the fake answers with Graph's error) to Graph, everything else to the identity
-// platform. It must be built before the fake's URL fields are repointed at the emulator.
-func newEmulatorProxy(fake *graphtest.Server) (http.Handler, error) {
-	identity, err := url.Parse(fake.AuthorityHost)
-	if err != nil {
-		return nil, fmt.Errorf("emulate: graphtest authority host: %w", err)
-	}
-	graphURL, err := url.Parse(fake.GraphEndpoint)
-	if err != nil {
-		return nil, fmt.Errorf("emulate: graphtest Graph endpoint: %w", err)
-	}
-	return &httputil.ReverseProxy{
-		Rewrite: func(r *httputil.ProxyRequest) {
-			target := identity
-			if isGraphPath(r.In.URL.Path) {
-				target = graphURL
-			}
-			r.SetURL(target)
-			r.Out.Host = r.In.Host // the fake sees the host its client used
-		},
-		// Only loopback, never through an HTTP proxy from the environment.
-		Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 16, IdleConnTimeout: time.Minute},
-		ErrorLog:  log.New(io.Discard, "", 0),
-	}, nil
 }
 
 // logRequests logs one line per request on w: the method, the path and query as sent (OData options
@@ -249,16 +224,6 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// isGraphPath reports whether path belongs to Graph rather than the identity platform.
-func isGraphPath(path string) bool {
-	for _, v := range []string{"/v1.0", "/beta"} {
-		if path == v || strings.HasPrefix(path, v+"/") {
-			return true
-		}
-	}
-	return false
-}
-
 // printEmulator prints the settings a client needs.
 func (c *cli) printEmulator(asJSON bool, info emulatorInfo, remote bool) error {
 	if remote {
@@ -268,7 +233,7 @@ func (c *cli) printEmulator(asJSON bool, info emulatorInfo, remote bool) error {
 		return newEncoder(c.stdout).Encode(info)
 	}
 	w := c.stdout
-	fmt.Fprintf(w, "typedgraph emulator: the identity platform and Graph on %s, %d users.\n\n", info.URL, info.Users)
+	fmt.Fprintf(w, "typedgraph emulator: the identity platform and Graph on %s, %d users, %d groups.\n\n", info.URL, info.Users, info.Groups)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  authority host\t%s\n", info.AuthorityHost)
 	fmt.Fprintf(tw, "  token endpoint\t%s\n", info.TokenEndpoint)

@@ -4,7 +4,7 @@ package main
 // set after the text, so the flags' own descriptions stay the single source.
 
 const topHelp = `NAME
-    graph - Microsoft Graph users from the shell, and a local Graph emulator
+    graph - Microsoft Graph users and groups from the shell, and a local Graph emulator
 
 SYNOPSIS
     graph users list   [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
@@ -14,8 +14,9 @@ SYNOPSIS
     graph users update ID|UPN --json FILE|-
     graph users delete ID|UPN
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
+    graph groups list|get|create|update|delete|members|add-member|remove-member ...
     graph token
-    graph emulate      [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
+    graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                        [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
 
     Every command except emulate also takes the connection options below, before or after its
@@ -24,11 +25,12 @@ SYNOPSIS
 DESCRIPTION
     graph calls Microsoft Graph v1.0 as an application, with the OAuth 2.0 client-credentials grant,
     through the typedgraph SDK. The app needs the application permission User.Read.All to read users
-    and User.ReadWrite.All to change them.
+    and User.ReadWrite.All to change them; Group.Read.All to read groups, Group.ReadWrite.All to
+    change them and GroupMember.ReadWrite.All to change their members.
 
-    With no credentials configured at all, graph starts an embedded emulator holding sample users,
-    says so on standard error, and runs the command against it: every command works on a fresh
-    machine. graph emulate serves the same emulator for other programs.
+    With no credentials configured at all, graph starts an embedded emulator holding sample users
+    and groups, says so on standard error, and runs the command against it: every command works on
+    a fresh machine. graph emulate serves the same emulator for other programs.
 
     Output is an aligned table when standard output is a terminal and JSON, one object per line,
     when it is not or with --json; --json=false forces the table. Messages go to standard error.
@@ -75,6 +77,8 @@ EXAMPLES
     graph users get adele.vance@contoso.example --select displayName,accountEnabled
     graph users create --json new-user.json
     echo '{"jobTitle":"Engineer","officeLocation":null}' | graph users update ID --json -
+    graph groups list --filter "securityEnabled eq true" --select id,displayName
+    graph groups add-member GROUP-ID USER-ID
     graph token
     graph emulate --addr 127.0.0.1:8080 --token-lifetime 5m
 
@@ -204,12 +208,13 @@ const emulateHelp = `NAME
     graph emulate - serve a fake identity platform and Graph for any program to use
 
 SYNOPSIS
-    graph emulate [--addr HOST:PORT] [--users N] [--token-lifetime DURATION]
+    graph emulate [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                   [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
                   [--json[=false]]
 
 DESCRIPTION
-    Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users API on
+    Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users and
+    groups API on
     one address: the token endpoint at /TENANT/oauth2/v2.0/token and Graph under /v1.0. It speaks
     the real wire formats (client credentials with a secret, or with a certificate given by
     --client-cert; signed JWT access tokens; OData query options, @odata.nextLink and
@@ -218,8 +223,8 @@ DESCRIPTION
 
     It prints the authority host, the Graph base URL and the tenant and client credentials to use,
     then serves until interrupted (Ctrl-C), logging each request's method, path and query, status
-    and duration on standard error (never its headers or body) unless --quiet is given. The directory lives in memory, seeded with N generated
-    users, the same ones on every run.
+    and duration on standard error (never its headers or body) unless --quiet is given. The directory lives in memory, seeded with --users
+    generated users and --groups groups of them, the same ones on every run.
 
     With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and
     removed on exit, for clients that insist on https (for example the Azure SDKs' authority host).
@@ -227,4 +232,134 @@ DESCRIPTION
     It listens only on loopback addresses unless --allow-remote is given, because anyone who can
     reach it can use its well-known credentials. typedgraph clients accept plain http only on
     loopback; serve beyond it with --tls.
+`
+
+const groupsHelp = `NAME
+    graph groups - list, read, create, change and delete groups, and manage their members
+
+SYNOPSIS
+    graph groups list          [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
+                               [--top N] [--all] [--count] [--eventual]
+    graph groups get           ID [--select PROPS]
+    graph groups create        --json FILE|-
+    graph groups update        ID --json FILE|-
+    graph groups delete        ID
+    graph groups members       ID [--select PROPS] [--top N] [--all] [--count]
+    graph groups add-member    ID MEMBER-ID
+    graph groups remove-member ID MEMBER-ID
+
+    Run graph groups COMMAND --help for the options of one command, graph --help for the
+    connection options.
+`
+
+const groupsListHelp = `NAME
+    graph groups list - list groups
+
+SYNOPSIS
+    graph groups list [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
+                      [--top N] [--all] [--count] [--eventual] [connection options] [--json[=false]]
+
+DESCRIPTION
+    Lists the groups that the query selects, like graph users list: one page (Graph's page size
+    is 100 unless --top sets it), or every page with --all, saying on standard error when more
+    pages remain.
+
+    The table shows id, displayName, mailNickname, groupTypes and securityEnabled, or the --select
+    properties in their order. groupTypes holds Unified for a Microsoft 365 group; a security group
+    has securityEnabled true. --count reports how many groups match, on standard error.
+
+    $search, $count and advanced queries need the header ConsistencyLevel: eventual; --search and
+    --count send it, --eventual sends it for the rest.
+`
+
+const groupsGetHelp = `NAME
+    graph groups get - show one group
+
+SYNOPSIS
+    graph groups get ID [--select PROPS] [connection options] [--json[=false]]
+
+DESCRIPTION
+    Shows the group with the object id ID: the properties Graph returns by default, or those
+    named by --select (some, such as unseenCount, only when selected). A table lists one property
+    per line.
+`
+
+const groupsCreateHelp = `NAME
+    graph groups create - create a group
+
+SYNOPSIS
+    graph groups create --json FILE|- [connection options]
+
+DESCRIPTION
+    Creates a group from a JSON object in FILE, or on standard input with -, and shows the group
+    Graph created. Graph requires displayName, mailEnabled, mailNickname and securityEnabled. A
+    security group:
+
+        {"displayName": "Operations", "mailEnabled": false, "mailNickname": "operations",
+         "securityEnabled": true}
+
+    A Microsoft 365 group adds "groupTypes": ["Unified"] with mailEnabled true. The object is
+    checked before it is sent, as with graph users create.
+`
+
+const groupsUpdateHelp = `NAME
+    graph groups update - change properties of a group
+
+SYNOPSIS
+    graph groups update ID --json FILE|- [connection options]
+
+DESCRIPTION
+    Sends the JSON object in FILE, or on standard input with -, as a PATCH of the group ID.
+    Properties left out are unchanged; a property set to null is cleared. On a terminal a
+    confirmation is printed; otherwise nothing, as Graph returns no body.
+`
+
+const groupsDeleteHelp = `NAME
+    graph groups delete - delete a group
+
+SYNOPSIS
+    graph groups delete ID [connection options] [--json[=false]]
+
+DESCRIPTION
+    Deletes the group ID. Graph keeps a deleted Microsoft 365 group for 30 days, in which it can
+    be restored; security groups are deleted at once. With a table, a confirmation is printed;
+    JSON output prints nothing.
+`
+
+const groupsMembersHelp = `NAME
+    graph groups members - list the direct members of a group
+
+SYNOPSIS
+    graph groups members ID [--select PROPS] [--top N] [--all] [--count] [connection options]
+                         [--json[=false]]
+
+DESCRIPTION
+    Lists the users, groups, devices, service principals and contacts that are direct members of
+    the group ID: one page, or every page with --all. Members are directory objects, which the
+    typed model knows by id and @odata.type (such as #microsoft.graph.user); read one with
+    graph users get or graph groups get. --count reports how many members the group has.
+`
+
+const groupsAddMemberHelp = `NAME
+    graph groups add-member - add a member to a group
+
+SYNOPSIS
+    graph groups add-member ID MEMBER-ID [connection options] [--json[=false]]
+
+DESCRIPTION
+    Makes the directory object MEMBER-ID (a user, a group, a device, ...) a member of the group
+    ID, by POST /groups/ID/members/$ref. Graph refuses (400) a member that is already there. With
+    a table, a confirmation is printed; JSON output prints nothing.
+`
+
+const groupsRemoveMemberHelp = `NAME
+    graph groups remove-member - remove a member from a group
+
+SYNOPSIS
+    graph groups remove-member ID MEMBER-ID [connection options] [--json[=false]]
+
+DESCRIPTION
+    Removes the directory object MEMBER-ID from the members of the group ID, by DELETE
+    /groups/ID/members/MEMBER-ID/$ref. Graph answers 404 when it is not a member. With a table, a
+    confirmation is printed; JSON output prints nothing.
 `

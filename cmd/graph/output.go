@@ -9,8 +9,6 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode"
-
-	"github.com/typedgraph/graph"
 )
 
 // wantJSON decides the output format: --json or --json=false when given, else JSON unless stdout is a
@@ -29,7 +27,7 @@ var defaultColumns = []string{"id", "displayName", "userPrincipalName", "jobTitl
 // order of the typed model (alphabetical).
 var leadingProps = []string{"id", "displayName", "userPrincipalName"}
 
-// listPrinter prints users one per line: as JSON objects, streamed, or as the rows of an aligned table,
+// listPrinter prints objects one per line: as JSON objects, streamed, or as the rows of an aligned table,
 // written when flush is called (a table cannot be aligned before its last row is known).
 type listPrinter struct {
 	json bool
@@ -50,12 +48,12 @@ func newListPrinter(w io.Writer, asJSON bool, cols []string) *listPrinter {
 	return p
 }
 
-// user prints one user.
-func (p *listPrinter) user(u *graph.User) error {
+// item prints one object (a *graph.User, *graph.Group, ...).
+func (p *listPrinter) item(v any) error {
 	if p.json {
-		return p.enc.Encode(u)
+		return p.enc.Encode(v)
 	}
-	props, err := propsOf(u)
+	props, err := propsOf(v)
 	if err != nil {
 		return err
 	}
@@ -248,6 +246,7 @@ func isControl(r rune) bool {
 // value (or one with on false) shows nothing.
 type progress struct {
 	w     io.Writer
+	noun  string // what is counted, "users"
 	on    bool
 	total int // -1 when unknown
 	n     int
@@ -266,9 +265,9 @@ func (p *progress) add() {
 	}
 	p.shown = true
 	if p.total >= 0 {
-		fmt.Fprintf(p.w, "\r%d of %d users", p.n, p.total)
+		fmt.Fprintf(p.w, "\r%d of %d %s", p.n, p.total, p.noun)
 	} else {
-		fmt.Fprintf(p.w, "\r%d users", p.n)
+		fmt.Fprintf(p.w, "\r%d %s", p.n, p.noun)
 	}
 }
 

@@ -125,26 +125,47 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	if len(rest) == 0 {
 		return usagef("graph", "missing command")
 	}
+	if set, ok := commandSets[rest[0]]; ok {
+		return c.runSet(ctx, &g, set, rest[1:])
+	}
 	switch rest[0] {
-	case "users":
-		if len(rest) < 2 {
-			return usagef("graph users", "missing users command: list, get, create, update, delete or count")
-		}
-		cmd, ok := usersCommands[rest[1]]
-		if !ok {
-			if isHelpArg(rest[1]) {
-				fmt.Fprint(c.stdout, usersHelp)
-				return errHelpShown
-			}
-			return usagef("graph users", "unknown users command %q: want list, get, create, update, delete or count", rest[1])
-		}
-		return cmd(c, ctx, &g, rest[2:])
 	case "token":
 		return c.token(ctx, &g, rest[1:])
 	case "emulate":
 		return c.emulate(ctx, &g, rest[1:])
 	}
-	return usagef("graph", "unknown command %q: want users, token or emulate", rest[0])
+	return usagef("graph", "unknown command %q: want users, groups, token or emulate", rest[0])
+}
+
+// commandSet is a resource's family of commands: graph users ..., graph groups ....
+type commandSet struct {
+	name     string // "users"
+	words    string // the command words for messages: "list, get, ... or count"
+	help     string // the manual of graph NAME --help
+	commands map[string]func(c *cli, ctx context.Context, g *globalFlags, args []string) error
+}
+
+// commandSets are the resource command families, by their first word.
+var commandSets = map[string]commandSet{
+	"users":  {"users", "list, get, create, update, delete or count", usersHelp, usersCommands},
+	"groups": {"groups", "list, get, create, update, delete, members, add-member or remove-member", groupsHelp, groupsCommands},
+}
+
+// runSet runs the command of set that args name.
+func (c *cli) runSet(ctx context.Context, g *globalFlags, set commandSet, args []string) error {
+	top := "graph " + set.name
+	if len(args) == 0 {
+		return usagef(top, "missing %s command: %s", set.name, set.words)
+	}
+	cmd, ok := set.commands[args[0]]
+	if !ok {
+		if isHelpArg(args[0]) {
+			fmt.Fprint(c.stdout, set.help)
+			return errHelpShown
+		}
+		return usagef(top, "unknown %s command %q: want %s", set.name, args[0], set.words)
+	}
+	return cmd(c, ctx, g, args[1:])
 }
 
 // isHelpArg reports whether a command word is a request for help.

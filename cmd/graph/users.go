@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,9 +21,6 @@ var usersCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags,
 	"delete": (*cli).usersDelete,
 	"count":  (*cli).usersCount,
 }
-
-// maxUserInput caps a --json input file: a user object is a few kilobytes.
-const maxUserInput = 1 << 20
 
 // queryFlags are the OData query options shared by list and count.
 type queryFlags struct {
@@ -65,118 +61,49 @@ func (c *cli) usersList(ctx context.Context, g *globalFlags, args []string) erro
 	const cmd = "graph users list"
 	fs := newFlagSet(cmd)
 	g.register(fs)
-	var q queryFlags
-	q.register(fs)
-	sel := fs.String("select", "", "comma-separated `PROPS` to return and show as columns, e.g. id,displayName,mail")
-	orderby := fs.String("orderby", "", "comma-separated `PROPS` to sort by, each optionally followed by \" desc\"")
-	top := fs.Int("top", 0, "page size `N`, 1 to 999 (default Graph's, 100); without --all, the number of users shown")
-	all := fs.Bool("all", false, "follow @odata.nextLink and list every page")
-	count := fs.Bool("count", false, "report on stderr how many users match ($count=true)")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return c.flagError(fs, cmd, err, usersListHelp)
+	var l listFlags
+	l.register(fs, "users", "id,displayName,mail")
+	if err := c.parseList(fs, cmd, args, usersListHelp, &l); err != nil {
+		return err
 	}
-	if len(pos) > 0 {
-		return usagef(cmd, "unexpected argument %q", pos[0])
-	}
-	if isSet(fs, "top") && (*top < 1 || *top > 999) {
-		return usagef(cmd, "--top must be between 1 and 999, not %d", *top)
-	}
-
 	params := &graph.ListUsersParams{
-		Filter:           nonEmpty(q.filter),
-		Search:           q.searchParam(),
-		Select:           splitList(*sel),
-		Orderby:          splitList(*orderby),
-		ConsistencyLevel: q.consistency(*count),
+		Filter:           nonEmpty(l.q.filter),
+		Search:           l.q.searchParam(),
+		Select:           splitList(l.sel),
+		Orderby:          splitList(l.orderby),
+		ConsistencyLevel: l.q.consistency(l.count),
 	}
-	if *top > 0 {
-		params.Top = top
+	if l.top > 0 {
+		params.Top = &l.top
 	}
-	if *count && !*all {
+	if l.count && !l.all {
 		params.Count = graph.Ptr(true) // with --all, CountUsers below counts once instead
 	}
-	cols := params.Select
-	if len(cols) == 0 {
-		cols = defaultColumns
-	}
 
-	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
-	defer cancel()
-	client, t, err := c.client(&g.conn, cmd)
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
 		return err
 	}
-	defer t.close()
-
-	asJSON := c.wantJSON(g.json)
-	out := newListPrinter(c.stdout, asJSON, cols)
-	if !*all {
-		return c.listPage(ctx, client, params, out)
+	defer done()
+	out := newListPrinter(c.stdout, c.wantJSON(g.json), columns(params.Select, defaultColumns))
+	if !l.all {
+		resp, err := client.ListUsersWithResponse(ctx, params)
+		if err != nil {
+			return err
+		}
+		if resp.JSON200 == nil {
+			return errNoBody
+		}
+		return printPage(c, out, "users", resp.JSON200.Value, resp.JSON200.ODataNextLink, resp.JSON200.ODataCount)
 	}
-
-	// Every page. The live count goes to stderr when a person watches it there, unless JSON lines are
-	// streaming to the same terminal.
-	p := &progress{w: c.stderr, total: -1, on: c.isTerminal(c.stderr) && (!asJSON || !c.isTerminal(c.stdout))}
-	if *count {
+	total := -1
+	if l.count {
 		// Users hides @odata.count; /users/$count with the same query gives the same number.
-		n, err := client.CountUsers(ctx, &graph.CountUsersParams{Filter: params.Filter, Search: params.Search})
-		if err != nil {
-			return err
-		}
-		p.total = n
-	}
-	for u, err := range client.Users(ctx, params) {
-		if err != nil {
-			p.done()
-			out.flush()
-			return err
-		}
-		if err := out.user(&u); err != nil {
-			p.done()
-			return err
-		}
-		p.add()
-	}
-	p.done()
-	if err := out.flush(); err != nil {
-		return err
-	}
-	if *count {
-		fmt.Fprintf(c.stderr, "graph: %d users match\n", p.total)
-	}
-	return nil
-}
-
-// listPage prints the first page of users and says on stderr whether more remain.
-func (c *cli) listPage(ctx context.Context, client *graph.Client, params *graph.ListUsersParams, out *listPrinter) error {
-	resp, err := client.ListUsersWithResponse(ctx, params)
-	if err != nil {
-		return err
-	}
-	page := resp.JSON200
-	if page == nil {
-		return errNoBody
-	}
-	for i := range page.Value {
-		if err := out.user(&page.Value[i]); err != nil {
+		if total, err = client.CountUsers(ctx, &graph.CountUsersParams{Filter: params.Filter, Search: params.Search}); err != nil {
 			return err
 		}
 	}
-	if err := out.flush(); err != nil {
-		return err
-	}
-	next, _ := page.ODataNextLink.Get()
-	total, cerr := page.ODataCount.Get()
-	switch {
-	case next != "" && cerr == nil:
-		fmt.Fprintf(c.stderr, "graph: %d of %d users shown; --all lists every page\n", len(page.Value), total)
-	case next != "":
-		fmt.Fprintf(c.stderr, "graph: %d users shown, more remain; --all lists every page\n", len(page.Value))
-	case cerr == nil:
-		fmt.Fprintf(c.stderr, "graph: %d users match\n", total)
-	}
-	return nil
+	return printAll(c, out, "users", total, l.count, client.Users(ctx, params))
 }
 
 // usersGet implements "graph users get".
@@ -185,17 +112,15 @@ func (c *cli) usersGet(ctx context.Context, g *globalFlags, args []string) error
 	fs := newFlagSet(cmd)
 	g.register(fs)
 	sel := fs.String("select", "", "comma-separated `PROPS` to return, e.g. id,displayName,accountEnabled")
-	id, err := c.oneID(fs, cmd, args, usersGetHelp)
+	id, err := c.oneID(fs, cmd, args, usersGetHelp, userIDArg)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
-	defer cancel()
-	client, t, err := c.client(&g.conn, cmd)
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
 		return err
 	}
-	defer t.close()
+	defer done()
 	props := splitList(*sel)
 	resp, err := client.GetUserWithResponse(ctx, id, &graph.GetUserParams{Select: props})
 	if err != nil {
@@ -220,17 +145,15 @@ func (c *cli) usersCreate(ctx context.Context, g *globalFlags, args []string) er
 	if len(pos) > 0 {
 		return usagef(cmd, "unexpected argument %q", pos[0])
 	}
-	user, err := c.readUser(*input, cmd)
+	user, err := readObject[graph.User](c, *input, cmd)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
-	defer cancel()
-	client, t, err := c.client(&g.conn, cmd)
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
 		return err
 	}
-	defer t.close()
+	defer done()
 	resp, err := client.CreateUserWithResponse(ctx, *user)
 	if err != nil {
 		return err
@@ -247,28 +170,23 @@ func (c *cli) usersUpdate(ctx context.Context, g *globalFlags, args []string) er
 	fs := newFlagSet(cmd)
 	g.conn.register(fs)
 	input := fs.String("json", "", "read the properties to change as a JSON object from `FILE`, or from standard input with -; null clears a property")
-	id, err := c.oneID(fs, cmd, args, usersUpdateHelp)
+	id, err := c.oneID(fs, cmd, args, usersUpdateHelp, userIDArg)
 	if err != nil {
 		return err
 	}
-	user, err := c.readUser(*input, cmd)
+	user, err := readObject[graph.User](c, *input, cmd)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
-	defer cancel()
-	client, t, err := c.client(&g.conn, cmd)
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
 		return err
 	}
-	defer t.close()
+	defer done()
 	if _, err := client.UpdateUserWithResponse(ctx, id, *user); err != nil {
 		return err
 	}
-	if !c.wantJSON(g.json) {
-		fmt.Fprintf(c.stdout, "Updated user %s.\n", sanitize(id))
-	}
-	return nil
+	return c.done(g, "Updated user %s.", id)
 }
 
 // usersDelete implements "graph users delete".
@@ -276,24 +194,19 @@ func (c *cli) usersDelete(ctx context.Context, g *globalFlags, args []string) er
 	const cmd = "graph users delete"
 	fs := newFlagSet(cmd)
 	g.register(fs)
-	id, err := c.oneID(fs, cmd, args, usersDeleteHelp)
+	id, err := c.oneID(fs, cmd, args, usersDeleteHelp, userIDArg)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
-	defer cancel()
-	client, t, err := c.client(&g.conn, cmd)
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
 		return err
 	}
-	defer t.close()
+	defer done()
 	if _, err := client.DeleteUserWithResponse(ctx, id, nil); err != nil {
 		return err
 	}
-	if !c.wantJSON(g.json) {
-		fmt.Fprintf(c.stdout, "Deleted user %s.\n", sanitize(id))
-	}
-	return nil
+	return c.done(g, "Deleted user %s.", id)
 }
 
 // usersCount implements "graph users count". It prints the bare number, which is also valid JSON.
@@ -310,13 +223,11 @@ func (c *cli) usersCount(ctx context.Context, g *globalFlags, args []string) err
 	if len(pos) > 0 {
 		return usagef(cmd, "unexpected argument %q", pos[0])
 	}
-	ctx, cancel := c.withTimeout(ctx, g.conn.timeout)
-	defer cancel()
-	client, t, err := c.client(&g.conn, cmd)
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
 		return err
 	}
-	defer t.close()
+	defer done()
 	// CountUsers sends ConsistencyLevel: eventual itself, as Graph requires for $count.
 	n, err := client.CountUsers(ctx, &graph.CountUsersParams{Filter: nonEmpty(q.filter), Search: q.searchParam()})
 	if err != nil {
@@ -326,69 +237,10 @@ func (c *cli) usersCount(ctx context.Context, g *globalFlags, args []string) err
 	return err
 }
 
-// oneID parses a command taking exactly one user id or userPrincipalName.
-func (c *cli) oneID(fs *flag.FlagSet, cmd string, args []string, help string) (string, error) {
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return "", c.flagError(fs, cmd, err, help)
-	}
-	switch {
-	case len(pos) == 0:
-		return "", usagef(cmd, "missing user id or userPrincipalName")
-	case len(pos) > 1:
-		return "", usagef(cmd, "unexpected argument %q", pos[1])
-	case strings.TrimSpace(pos[0]) == "":
-		return "", usagef(cmd, "empty user id")
-	}
-	return pos[0], nil
-}
+// userIDArg names the argument of the users commands taking one user.
+const userIDArg = "user id or userPrincipalName"
 
-// readUser reads the --json input of create and update.
-func (c *cli) readUser(path, cmd string) (*graph.User, error) {
-	if path == "" {
-		return nil, usagef(cmd, "missing --json FILE (or --json - for standard input)")
-	}
-	var (
-		b   []byte
-		err error
-	)
-	name := path
-	if path == "-" {
-		name = "standard input"
-		b, err = readLimited(c.stdin, maxUserInput, name)
-	} else {
-		b, err = readFileLimited(path, maxUserInput)
-	}
-	if err != nil {
-		return nil, usagef(cmd, "--json: %v", err)
-	}
-	u, err := decodeUser(b)
-	if err != nil {
-		return nil, usagef(cmd, "--json: %s: %v", name, err)
-	}
-	return u, nil
-}
-
-// decodeUser parses one JSON user object strictly: an unknown property (usually a misspelt one) or a
-// value of the wrong type is an error here rather than a surprise from Graph, and so is anything after
-// the object.
-func decodeUser(b []byte) (*graph.User, error) {
-	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
-		return nil, errors.New("want a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var u graph.User
-	if err := dec.Decode(&u); err != nil {
-		return nil, jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the JSON object")
-	}
-	return &u, nil
-}
-
-// jsonError rewords encoding/json's errors for people writing a user file.
+// jsonError rewords encoding/json's errors for people writing an input file.
 func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
 	var se *json.SyntaxError

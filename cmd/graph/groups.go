@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+
+	"github.com/typedgraph/graph"
+)
+
+// groupsCommands are the words after "graph groups".
+var groupsCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags, args []string) error{
+	"list":          (*cli).groupsList,
+	"get":           (*cli).groupsGet,
+	"create":        (*cli).groupsCreate,
+	"update":        (*cli).groupsUpdate,
+	"delete":        (*cli).groupsDelete,
+	"members":       (*cli).groupsMembers,
+	"add-member":    (*cli).groupsAddMember,
+	"remove-member": (*cli).groupsRemoveMember,
+}
+
+// groupColumns are the columns of graph groups list without --select.
+var groupColumns = []string{"id", "displayName", "mailNickname", "groupTypes", "securityEnabled"}
+
+// memberColumns are the columns of graph groups members without --select: what Graph's typed
+// directoryObject carries.
+var memberColumns = []string{"id", "@odata.type"}
+
+// groupIDArg and memberIDArg name the arguments of the groups commands in messages.
+const (
+	groupIDArg  = "group id"
+	memberIDArg = "member id"
+)
+
+// groupsList implements "graph groups list".
+func (c *cli) groupsList(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups list"
+	fs := newFlagSet(cmd)
+	g.register(fs)
+	var l listFlags
+	l.register(fs, "groups", "id,displayName,mail")
+	if err := c.parseList(fs, cmd, args, groupsListHelp, &l); err != nil {
+		return err
+	}
+	params := &graph.ListGroupsParams{
+		Filter:           nonEmpty(l.q.filter),
+		Search:           l.q.searchParam(),
+		Select:           splitList(l.sel),
+		Orderby:          splitList(l.orderby),
+		ConsistencyLevel: l.q.consistency(l.count),
+	}
+	if l.top > 0 {
+		params.Top = &l.top
+	}
+	if l.count && !l.all {
+		params.Count = graph.Ptr(true) // with --all, the groups listed are the count
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	out := newListPrinter(c.stdout, c.wantJSON(g.json), columns(params.Select, groupColumns))
+	if !l.all {
+		resp, err := client.ListGroupsWithResponse(ctx, params)
+		if err != nil {
+			return err
+		}
+		if resp.JSON200 == nil {
+			return errNoBody
+		}
+		return printPage(c, out, "groups", resp.JSON200.Value, resp.JSON200.ODataNextLink, resp.JSON200.ODataCount)
+	}
+	return printAll(c, out, "groups", -1, l.count, client.Groups(ctx, params))
+}
+
+// groupsGet implements "graph groups get".
+func (c *cli) groupsGet(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups get"
+	fs := newFlagSet(cmd)
+	g.register(fs)
+	sel := fs.String("select", "", "comma-separated `PROPS` to return, e.g. id,displayName,visibility")
+	id, err := c.oneID(fs, cmd, args, groupsGetHelp, groupIDArg)
+	if err != nil {
+		return err
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	props := splitList(*sel)
+	resp, err := client.GetGroupWithResponse(ctx, id, &graph.GetGroupParams{Select: props})
+	if err != nil {
+		return err
+	}
+	if resp.JSON200 == nil {
+		return errNoBody
+	}
+	return printRecord(c.stdout, c.wantJSON(g.json), resp.JSON200, props)
+}
+
+// groupsCreate implements "graph groups create".
+func (c *cli) groupsCreate(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups create"
+	fs := newFlagSet(cmd)
+	g.conn.register(fs) // --json names the input here, so the output follows the terminal
+	input := fs.String("json", "", "read the group as a JSON object from `FILE`, or from standard input with -")
+	if _, err := c.ids(fs, cmd, args, groupsCreateHelp); err != nil {
+		return err
+	}
+	group, err := readObject[graph.Group](c, *input, cmd)
+	if err != nil {
+		return err
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	resp, err := client.CreateGroupWithResponse(ctx, *group)
+	if err != nil {
+		return err
+	}
+	if resp.JSON201 == nil {
+		return errNoBody
+	}
+	return printRecord(c.stdout, c.wantJSON(g.json), resp.JSON201, nil)
+}
+
+// groupsUpdate implements "graph groups update".
+func (c *cli) groupsUpdate(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups update"
+	fs := newFlagSet(cmd)
+	g.conn.register(fs)
+	input := fs.String("json", "", "read the properties to change as a JSON object from `FILE`, or from standard input with -; null clears a property")
+	id, err := c.oneID(fs, cmd, args, groupsUpdateHelp, groupIDArg)
+	if err != nil {
+		return err
+	}
+	group, err := readObject[graph.Group](c, *input, cmd)
+	if err != nil {
+		return err
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := client.UpdateGroupWithResponse(ctx, id, *group); err != nil {
+		return err
+	}
+	return c.done(g, "Updated group %s.", id)
+}
+
+// groupsDelete implements "graph groups delete".
+func (c *cli) groupsDelete(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups delete"
+	fs := newFlagSet(cmd)
+	g.register(fs)
+	id, err := c.oneID(fs, cmd, args, groupsDeleteHelp, groupIDArg)
+	if err != nil {
+		return err
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := client.DeleteGroupWithResponse(ctx, id, nil); err != nil {
+		return err
+	}
+	return c.done(g, "Deleted group %s.", id)
+}
+
+// groupsMembers implements "graph groups members".
+func (c *cli) groupsMembers(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups members"
+	fs := newFlagSet(cmd)
+	g.register(fs)
+	sel := fs.String("select", "", "comma-separated `PROPS` to return, e.g. id")
+	top := fs.Int("top", 0, "page size `N`, 1 to 999 (default Graph's, 100); without --all, the number of members shown")
+	all := fs.Bool("all", false, "follow @odata.nextLink and list every page")
+	count := fs.Bool("count", false, "report on stderr how many members the group has ($count=true)")
+	id, err := c.oneID(fs, cmd, args, groupsMembersHelp, groupIDArg)
+	if err != nil {
+		return err
+	}
+	if isSet(fs, "top") && (*top < 1 || *top > 999) {
+		return usagef(cmd, "--top must be between 1 and 999, not %d", *top)
+	}
+	params := &graph.ListGroupMembersParams{Select: splitList(*sel)}
+	if *top > 0 {
+		params.Top = top
+	}
+	if *count && !*all {
+		params.Count = graph.Ptr(true)
+		params.ConsistencyLevel = graph.Ptr(graph.ConsistencyEventual)
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	out := newListPrinter(c.stdout, c.wantJSON(g.json), columns(nil, memberColumns))
+	if !*all {
+		resp, err := client.ListGroupMembersWithResponse(ctx, id, params)
+		if err != nil {
+			return err
+		}
+		if resp.JSON200 == nil {
+			return errNoBody
+		}
+		return printPage(c, out, "members", resp.JSON200.Value, resp.JSON200.ODataNextLink, resp.JSON200.ODataCount)
+	}
+	return printAll(c, out, "members", -1, *count, client.GroupMembers(ctx, id, params))
+}
+
+// groupsAddMember implements "graph groups add-member".
+func (c *cli) groupsAddMember(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups add-member"
+	fs := newFlagSet(cmd)
+	g.register(fs)
+	ids, err := c.ids(fs, cmd, args, groupsAddMemberHelp, groupIDArg, memberIDArg)
+	if err != nil {
+		return err
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if err := client.AddGroupMember(ctx, ids[0], ids[1]); err != nil {
+		return err
+	}
+	return c.done(g, "Added %s to group %s.", ids[1], ids[0])
+}
+
+// groupsRemoveMember implements "graph groups remove-member".
+func (c *cli) groupsRemoveMember(ctx context.Context, g *globalFlags, args []string) error {
+	const cmd = "graph groups remove-member"
+	fs := newFlagSet(cmd)
+	g.register(fs)
+	ids, err := c.ids(fs, cmd, args, groupsRemoveMemberHelp, groupIDArg, memberIDArg)
+	if err != nil {
+		return err
+	}
+	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := client.RemoveGroupMemberWithResponse(ctx, ids[0], ids[1], nil); err != nil {
+		return err
+	}
+	return c.done(g, "Removed %s from group %s.", ids[1], ids[0])
+}
