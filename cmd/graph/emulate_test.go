@@ -192,8 +192,11 @@ func plainClient(t *testing.T, hc *http.Client, info emulatorInfo, wantUsers int
 func TestEmulate(t *testing.T) {
 	t.Parallel()
 	_, pemFile := newCertificate(t)
-	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "7", "--token-lifetime", "5m", "--client-cert", pemFile, "--json")
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "7", "--groups", "4", "--token-lifetime", "5m", "--client-cert", pemFile, "--json")
 	info := e.info
+	if info.Users != 7 || info.Groups != 4 {
+		t.Errorf("settings: %d users, %d groups; want 7 and 4", info.Users, info.Groups)
+	}
 	if !strings.HasPrefix(info.URL, "http://127.0.0.1:") || info.AuthorityHost != info.URL || info.GraphBaseURL != info.URL+"/v1.0" {
 		t.Fatalf("settings: %+v", info)
 	}
@@ -211,6 +214,20 @@ func TestEmulate(t *testing.T) {
 	r := runCLI(t, invocation{env: env}, "users", "list", "--all", "--top", "3", "--select", "id")
 	if r.code != 0 || strings.Count(r.stdout, "\n") != 7 {
 		t.Errorf("graph users list --all against the emulator: exit %d, %d lines, stderr %q", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+	}
+
+	// Groups and their members, through the same handler; the members' next links name the emulator too.
+	r = runCLI(t, invocation{env: env}, "groups", "list", "--all", "--top", "3", "--select", "id")
+	if r.code != 0 || strings.Count(r.stdout, "\n") != 4 {
+		t.Errorf("graph groups list --all against the emulator: exit %d, %d lines, stderr %q", r.code, strings.Count(r.stdout, "\n"), r.stderr)
+	}
+	var first struct{ ID string }
+	if err := json.Unmarshal([]byte(strings.SplitN(r.stdout, "\n", 2)[0]), &first); err != nil {
+		t.Fatalf("first group line %q: %v", r.stdout, err)
+	}
+	r = runCLI(t, invocation{env: env}, "groups", "members", first.ID, "--all", "--top", "1")
+	if r.code != 0 || !strings.Contains(r.stdout, "#microsoft.graph.user") || strings.Count(r.stdout, "\n") < 3 {
+		t.Errorf("graph groups members --all against the emulator: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 
 	// With the certificate registered by --client-cert, the graph command signs in with it.
