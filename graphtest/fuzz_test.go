@@ -97,3 +97,25 @@ func TestFilterDepth(t *testing.T) {
 		t.Errorf("%s: %v", ok, err)
 	}
 }
+
+// FuzzGroupInput covers what the groups operations parse: a $ref body's @odata.id and a $filter
+// over group properties.
+func FuzzGroupInput(f *testing.F) {
+	for _, s := range []string{
+		"https://graph.microsoft.com/v1.0/directoryObjects/0f31af60-cc16-41a0-8cc3-ecc1fd23e261",
+		"https://graph.microsoft.com/v1.0/users/x", "/groups/g", "directoryObjects/", "%zz", "://", "",
+		"securityEnabled eq true", "groupTypes/any(c:c eq 'Unified')", "unseenCount gt 2",
+	} {
+		f.Add(s)
+	}
+	g := map[string]any{"displayName": "Sales", "securityEnabled": true, "groupTypes": []any{"Unified"}, "unseenCount": 3.0}
+	f.Fuzz(func(t *testing.T, s string) {
+		if id, ok := refID(s); ok && (id == "" || strings.Contains(id, "/")) {
+			t.Fatalf("refID(%q) = %q", s, id)
+		}
+		if p, err := parseFilter(groupType, s); err == nil {
+			p.eval(g, nil)
+		}
+		_, _ = parseSelect(groupType, s)
+	})
+}

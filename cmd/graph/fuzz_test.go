@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/typedgraph/graph"
 )
 
 // FuzzReadClaims feeds arbitrary access tokens to the claims reader of graph token: it must never
@@ -56,7 +58,14 @@ func FuzzDecodeUser(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte(`{"displayName":"Ops","mailEnabled":false,"groupTypes":["Unified"],"unseenCount":1}`))
 	f.Fuzz(func(t *testing.T, in []byte) {
+		// The groups commands read their input the same way.
+		if g, err := decodeStrict[graph.Group](in); err == nil {
+			if _, err := json.Marshal(g); err != nil {
+				t.Errorf("accepted group does not marshal: %v", err)
+			}
+		}
 		u, err := decodeUser(in)
 		if err != nil {
 			if !utf8.ValidString(err.Error()) && utf8.Valid(in) {
