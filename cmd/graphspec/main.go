@@ -7,10 +7,14 @@
 //	          [-status 'METHOD /path=CODE' ...] [-merge SPEC] [-out FILE] [-nullable-refs]
 //	          [-keep-descriptions] [-title TEXT]
 //
-// For example, to add groups from the PowerShell SDK's Groups.yml to the spec:
+// For example, groups were added from the PowerShell SDK's Groups.yml with (README's "Adding an
+// endpoint" has the whole procedure):
 //
-//	go run ./cmd/graphspec -in Groups.yml -nullable-refs -path /groups -path '/groups/{group-id}' \
-//	    -path '/groups/{group-id}/members/**' -merge api/graph.yaml -out api/graph.yaml
+//	go run ./cmd/graphspec -in ../Groups.yml -nullable-refs \
+//	    -path /groups -path '/groups/{group-id}' -path '/groups/{group-id}/members' \
+//	    -path '/groups/{group-id}/members/$ref#POST' \
+//	    -path '/groups/{group-id}/members/{directoryObject-id}/$ref' \
+//	    -merge api/graph.yaml -out api/graph.yaml
 //
 // The normalisation rules are those of api/README.md; see package internal/specslice.
 package main
