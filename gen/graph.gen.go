@@ -878,40 +878,40 @@ type ClientInterface interface {
 	// Corresponds with GET /groups/{group-id} (the `GetGroup` operationId).
 	GetGroup(ctx context.Context, groupID GroupID, params *GetGroupParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateGroupWithBody Upsert group
+	// UpdateGroupWithBody Update group
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with PATCH /groups/{group-id} (the `UpdateGroup` operationId).
 	UpdateGroupWithBody(ctx context.Context, groupID GroupID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// UpdateGroup Upsert group
+	// UpdateGroup Update group
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with PATCH /groups/{group-id} (the `UpdateGroup` operationId).
 	UpdateGroup(ctx context.Context, groupID GroupID, body UpdateGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// ListGroupMembers List group members
+	// ListGroupMembers List a group's direct members
 	//
 	// Corresponds with GET /groups/{group-id}/members (the `ListGroupMembers` operationId).
 	ListGroupMembers(ctx context.Context, groupID GroupID, params *ListGroupMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AddGroupMemberWithBody Add members
+	// AddGroupMemberWithBody Add a member to a group
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /groups/{group-id}/members/$ref (the `AddGroupMember` operationId).
 	AddGroupMemberWithBody(ctx context.Context, groupID GroupID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// AddGroupMember Add members
+	// AddGroupMember Add a member to a group
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /groups/{group-id}/members/$ref (the `AddGroupMember` operationId).
 	AddGroupMember(ctx context.Context, groupID GroupID, body AddGroupMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// RemoveGroupMember Remove member
+	// RemoveGroupMember Remove a member from a group
 	//
 	// Corresponds with DELETE /groups/{group-id}/members/{directoryObject-id}/$ref (the `RemoveGroupMember` operationId).
 	RemoveGroupMember(ctx context.Context, groupID GroupID, directoryObjectID DirectoryObjectID, params *RemoveGroupMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1074,7 +1074,7 @@ func (c *Client) GetGroup(ctx context.Context, groupID GroupID, params *GetGroup
 	return c.Client.Do(req)
 }
 
-// UpdateGroupWithBody Upsert group
+// UpdateGroupWithBody Update group
 //
 // Takes any type of body and a specified content type.
 //
@@ -1091,7 +1091,7 @@ func (c *Client) UpdateGroupWithBody(ctx context.Context, groupID GroupID, conte
 	return c.Client.Do(req)
 }
 
-// UpdateGroup Upsert group
+// UpdateGroup Update group
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1108,7 +1108,7 @@ func (c *Client) UpdateGroup(ctx context.Context, groupID GroupID, body UpdateGr
 	return c.Client.Do(req)
 }
 
-// ListGroupMembers List group members
+// ListGroupMembers List a group's direct members
 //
 // Corresponds with GET /groups/{group-id}/members (the `ListGroupMembers` operationId).
 func (c *Client) ListGroupMembers(ctx context.Context, groupID GroupID, params *ListGroupMembersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -1123,7 +1123,7 @@ func (c *Client) ListGroupMembers(ctx context.Context, groupID GroupID, params *
 	return c.Client.Do(req)
 }
 
-// AddGroupMemberWithBody Add members
+// AddGroupMemberWithBody Add a member to a group
 //
 // Takes any type of body and a specified content type.
 //
@@ -1140,7 +1140,7 @@ func (c *Client) AddGroupMemberWithBody(ctx context.Context, groupID GroupID, co
 	return c.Client.Do(req)
 }
 
-// AddGroupMember Add members
+// AddGroupMember Add a member to a group
 //
 // Takes a body of the `application/json` content type.
 //
@@ -1157,7 +1157,7 @@ func (c *Client) AddGroupMember(ctx context.Context, groupID GroupID, body AddGr
 	return c.Client.Do(req)
 }
 
-// RemoveGroupMember Remove member
+// RemoveGroupMember Remove a member from a group
 //
 // Corresponds with DELETE /groups/{group-id}/members/{directoryObject-id}/$ref (the `RemoveGroupMember` operationId).
 func (c *Client) RemoveGroupMember(ctx context.Context, groupID GroupID, directoryObjectID DirectoryObjectID, params *RemoveGroupMemberParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2699,42 +2699,42 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /groups/{group-id} (the `GetGroup` operationId).
 	GetGroupWithResponse(ctx context.Context, groupID GroupID, params *GetGroupParams, reqEditors ...RequestEditorFn) (*GetGroupResponse, error)
 
-	// UpdateGroupWithBodyWithResponse Upsert group
+	// UpdateGroupWithBodyWithResponse Update group
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /groups/{group-id} (the `UpdateGroup` operationId).
 	UpdateGroupWithBodyWithResponse(ctx context.Context, groupID GroupID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateGroupResponse, error)
 
-	// UpdateGroupWithResponse Upsert group
+	// UpdateGroupWithResponse Update group
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with PATCH /groups/{group-id} (the `UpdateGroup` operationId).
 	UpdateGroupWithResponse(ctx context.Context, groupID GroupID, body UpdateGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateGroupResponse, error)
 
-	// ListGroupMembersWithResponse List group members
+	// ListGroupMembersWithResponse List a group's direct members
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /groups/{group-id}/members (the `ListGroupMembers` operationId).
 	ListGroupMembersWithResponse(ctx context.Context, groupID GroupID, params *ListGroupMembersParams, reqEditors ...RequestEditorFn) (*ListGroupMembersResponse, error)
 
-	// AddGroupMemberWithBodyWithResponse Add members
+	// AddGroupMemberWithBodyWithResponse Add a member to a group
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /groups/{group-id}/members/$ref (the `AddGroupMember` operationId).
 	AddGroupMemberWithBodyWithResponse(ctx context.Context, groupID GroupID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddGroupMemberResponse, error)
 
-	// AddGroupMemberWithResponse Add members
+	// AddGroupMemberWithResponse Add a member to a group
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /groups/{group-id}/members/$ref (the `AddGroupMember` operationId).
 	AddGroupMemberWithResponse(ctx context.Context, groupID GroupID, body AddGroupMemberJSONRequestBody, reqEditors ...RequestEditorFn) (*AddGroupMemberResponse, error)
 
-	// RemoveGroupMemberWithResponse Remove member
+	// RemoveGroupMemberWithResponse Remove a member from a group
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -3616,7 +3616,7 @@ func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, groupID 
 	return ParseGetGroupResponse(rsp)
 }
 
-// UpdateGroupWithBodyWithResponse Upsert group
+// UpdateGroupWithBodyWithResponse Update group
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3629,7 +3629,7 @@ func (c *ClientWithResponses) UpdateGroupWithBodyWithResponse(ctx context.Contex
 	return ParseUpdateGroupResponse(rsp)
 }
 
-// UpdateGroupWithResponse Upsert group
+// UpdateGroupWithResponse Update group
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3642,7 +3642,7 @@ func (c *ClientWithResponses) UpdateGroupWithResponse(ctx context.Context, group
 	return ParseUpdateGroupResponse(rsp)
 }
 
-// ListGroupMembersWithResponse List group members
+// ListGroupMembersWithResponse List a group's direct members
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -3655,7 +3655,7 @@ func (c *ClientWithResponses) ListGroupMembersWithResponse(ctx context.Context, 
 	return ParseListGroupMembersResponse(rsp)
 }
 
-// AddGroupMemberWithBodyWithResponse Add members
+// AddGroupMemberWithBodyWithResponse Add a member to a group
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3668,7 +3668,7 @@ func (c *ClientWithResponses) AddGroupMemberWithBodyWithResponse(ctx context.Con
 	return ParseAddGroupMemberResponse(rsp)
 }
 
-// AddGroupMemberWithResponse Add members
+// AddGroupMemberWithResponse Add a member to a group
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -3681,7 +3681,7 @@ func (c *ClientWithResponses) AddGroupMemberWithResponse(ctx context.Context, gr
 	return ParseAddGroupMemberResponse(rsp)
 }
 
-// RemoveGroupMemberWithResponse Remove member
+// RemoveGroupMemberWithResponse Remove a member from a group
 //
 // Returns a wrapper object for the known response body format(s).
 //
