@@ -68,7 +68,7 @@ func (c *Client) GroupMembers(ctx context.Context, groupID string, params *ListG
 }
 
 // errEmptyID is returned by helpers given an empty object id, which would address another resource.
-var errEmptyID = errors.New("graph: empty object id")
+var errEmptyID = errors.New("graph: empty group or member id")
 
 // AddGroupMember makes the directory object memberID (a user, a group, a device, ...) a member of
 // the group groupID (POST /groups/{group-id}/members/$ref). It sends the reference Graph requires,
