@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	crand "crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/typedgraph/graph/internal/uuid"
 )
 
 // maxBody caps a successful response body. A page of 999 users with every property selected is a few
@@ -105,7 +105,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		policy = p.withDefaults()
 	}
 	if req.Header.Get(clientRequestIDKey) == "" {
-		req.Header.Set(clientRequestIDKey, newRequestID())
+		req.Header.Set(clientRequestIDKey, uuid.New())
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 
@@ -361,25 +361,6 @@ func authParams(v string) map[string]string {
 // clientRequestIDKey is client-request-id in net/http's canonical form: Header.Get and Set canonicalize
 // a key, which costs an allocation per call unless it is already canonical.
 const clientRequestIDKey = "Client-Request-Id"
-
-// newRequestID returns a random UUID (version 4) for client-request-id.
-func newRequestID() string {
-	var b [16]byte
-	_, _ = crand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], b[10:])
-	return string(s[:])
-}
 
 // protectRedirects returns a copy of hc whose redirects never carry Authorization to a host other
 // than graphHost. The caller's client is not modified.

@@ -2,12 +2,10 @@ package auth
 
 import (
 	"crypto"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/pem"
 	"fmt"
 	"log/slog"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/typedgraph/graph/internal/uuid"
 )
 
 // Credential proves the application's identity to the token endpoint: a
@@ -115,10 +114,7 @@ func NewClientCertificate(certs []*x509.Certificate, key crypto.PrivateKey, opts
 }
 
 func (c *clientCertificate) authenticate(form url.Values, clientID, audience string, now time.Time) (string, error) {
-	jti, err := newID()
-	if err != nil {
-		return "", err
-	}
+	jti := uuid.New()
 	tok := jwt.NewWithClaims(jwt.SigningMethodPS256, jwt.MapClaims{
 		"aud": audience,
 		"iss": clientID,
@@ -147,27 +143,6 @@ func (c *clientCertificate) String() string {
 func (c *clientCertificate) GoString() string           { return c.String() }
 func (c *clientCertificate) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 func (c *clientCertificate) LogValue() slog.Value       { return slog.StringValue(c.String()) }
-
-// newID returns a random UUID (version 4) string.
-func newID() (string, error) {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("auth: reading random bytes: %w", err)
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	var s [36]byte
-	hex.Encode(s[0:8], b[0:4])
-	s[8] = '-'
-	hex.Encode(s[9:13], b[4:6])
-	s[13] = '-'
-	hex.Encode(s[14:18], b[6:8])
-	s[18] = '-'
-	hex.Encode(s[19:23], b[8:10])
-	s[23] = '-'
-	hex.Encode(s[24:], b[10:])
-	return string(s[:]), nil
-}
 
 // ErrEncryptedKey is returned by ParseCertificatePEM for a password-protected
 // private key: decrypting PEM keys needs either insecure legacy ciphers or a

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/typedgraph/graph/internal/uuid"
 )
 
 // ClientCredentials fetches app-only tokens from the identity platform with
@@ -149,7 +151,7 @@ func (c *ClientCredentials) attempt(ctx context.Context, claims string, n int) (
 	if err != nil {
 		return nil, false, fmt.Errorf("%w: token endpoint: %v", ErrInvalidConfig, err)
 	}
-	requestID, _ := newID()
+	requestID := uuid.New()
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("client-request-id", requestID)

@@ -1,28 +1,17 @@
 package graphtest
 
 import (
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/typedgraph/graph/internal/uuid"
 )
 
 // newUUID returns a random version 4 UUID in its canonical text form.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	return formatUUID(b)
-}
-
-func formatUUID(b [16]byte) string {
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
-}
+func newUUID() string { return uuid.New() }
 
 // innerErrorDateLayout is the format of innerError.date: Graph sends it
 // without a UTC offset (the Date header is RFC 1123 GMT).

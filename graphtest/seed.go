@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/typedgraph/graph/internal/uuid"
 )
 
 var (
@@ -41,7 +43,7 @@ func seededUUID(seed int64, i int) string {
 	var b [16]byte
 	binary.BigEndian.PutUint64(b[:8], r.Uint64())
 	binary.BigEndian.PutUint64(b[8:], r.Uint64())
-	return formatUUID(b)
+	return uuid.Format(b)
 }
 
 // seed adds n generated users. Every 20th user is a guest whose
