@@ -1,11 +1,13 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -512,5 +514,12 @@ func TestConfigRedacted(t *testing.T) {
 		if s := fmt.Sprintf(verb, cfg); strings.Contains(s, secret) || strings.Contains(s, testToken) {
 			t.Errorf("%s leaks: %s", verb, s)
 		}
+	}
+	var buf bytes.Buffer
+	for _, h := range []slog.Handler{slog.NewTextHandler(&buf, nil), slog.NewJSONHandler(&buf, nil)} {
+		slog.New(h).Info("config", "cfg", cfg)
+	}
+	if out := buf.String(); strings.Contains(out, secret) || !strings.Contains(out, `TenantID:\"t\"`) {
+		t.Errorf("slog output leaks or lacks the config: %s", out)
 	}
 }
