@@ -120,7 +120,7 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 			yield(zero, errNilContext)
 			return
 		}
-		consistency := first.Header.Get("ConsistencyLevel")
+		consistency := first.Header.Get(consistencyLevelKey)
 		req := first.WithContext(ctx)
 		for {
 			page, err := getJSON[P](ctx, c, req)
@@ -153,7 +153,7 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 				return
 			}
 			if consistency != "" {
-				req.Header.Set("ConsistencyLevel", consistency)
+				req.Header.Set(consistencyLevelKey, consistency)
 			}
 		}
 	}
@@ -252,5 +252,18 @@ func parseCount(resp *http.Response, body []byte) (int, error) {
 	return n, nil
 }
 
-// drain discards what is left of a body so its connection can be reused.
-func drain(r io.Reader) { _, _ = io.CopyN(io.Discard, r, 4<<10) }
+// consistencyLevelKey is ConsistencyLevel in net/http's canonical form, which Header.Get and Set
+// would otherwise compute, with an allocation, on every call.
+var consistencyLevelKey = http.CanonicalHeaderKey("ConsistencyLevel")
+
+// drain discards what is left of a body, up to 4 KB, so its connection can be reused. Our own capped
+// body (every 2xx answer from the doer) is drained through its own limit, lowered to 4 KB: io.CopyN
+// would allocate an io.LimitedReader on every page.
+func drain(r io.Reader) {
+	if b, ok := r.(*cappedBody); ok {
+		b.left = min(b.left, 4<<10)
+		_, _ = io.Copy(io.Discard, b)
+		return
+	}
+	_, _ = io.CopyN(io.Discard, r, 4<<10)
+}
