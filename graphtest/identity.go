@@ -263,13 +263,20 @@ func (s *Server) issue(resource, appidacr string) (string, int64, error) {
 	if lifetime < 1 {
 		lifetime = 1
 	}
+	// exp is rounded up to the second, so the token is valid for at least the whole lifetime from now
+	// and expires_in below never overstates it.
+	expAt := now.Add(time.Duration(lifetime) * time.Second)
+	exp := expAt.Unix()
+	if expAt.Nanosecond() > 0 {
+		exp++
+	}
 	// uti carries the token's sequence number, so revocation needs no table.
 	var uti [16]byte
 	binary.BigEndian.PutUint64(uti[:8], s.tokenSeq.Add(1))
 	copy(uti[8:], newUUID()[:8])
 	iss := "https://sts.windows.net/" + s.TenantID + "/"
 	c := accessClaims{
-		Aud: resource, Iss: iss, Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Unix() + lifetime,
+		Aud: resource, Iss: iss, Iat: now.Unix(), Nbf: now.Unix(), Exp: exp,
 		AppName: "graphtest client", AppID: s.ClientID, AppIDAcr: appidacr, IdP: iss,
 		IDTyp: "app", OID: s.spID, Roles: s.opts.Roles, Sub: s.spID, TID: s.TenantID,
 		UTI: b64.EncodeToString(uti[:]), Ver: "1.0",
@@ -277,10 +284,11 @@ func (s *Server) issue(resource, appidacr string) (string, int64, error) {
 	h := map[string]string{"typ": "JWT", "alg": "RS256", "x5t": s.kid, "kid": s.kid}
 	tok, err := signJWT(s.key, h, c)
 	// The real service reports one second less than the lifetime (3599 for an
-	// hour), so expires_in never overstates exp - iat.
-	expiresIn := lifetime - 1
-	if expiresIn < 1 {
-		expiresIn = 1
+	// hour); short test lifetimes (Options.TokenLifetime of a few seconds) are
+	// reported whole, so a 2 s token is a 2 s token to the client.
+	expiresIn := lifetime
+	if lifetime >= 60 {
+		expiresIn--
 	}
 	return tok, expiresIn, err
 }

@@ -104,16 +104,23 @@ func TestTokenSuccess(t *testing.T) {
 }
 
 func TestTokenLifetime(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1_800_000_000, 0)}
+	// A short test lifetime is reported whole; exp rounds up, so the token is valid for at least
+	// the lifetime from the moment it is issued, and expires_in never overstates it.
+	clock := &fakeClock{t: time.Unix(1_800_000_000, 250_000_000)}
 	s := newTestServer(t, Options{TokenLifetime: 2 * time.Second, Now: clock.Now})
 	r := postForm(t, s.TokenEndpoint(), tokenForm(s))
 	m := r.json(t)
-	if m["expires_in"] != 1.0 {
-		t.Errorf("expires_in %v, want 1", m["expires_in"])
+	if m["expires_in"] != 2.0 {
+		t.Errorf("expires_in %v, want 2", m["expires_in"])
 	}
 	c := claimsOf(t, m["access_token"].(string))
-	if c["exp"].(float64)-c["iat"].(float64) != 2 {
-		t.Errorf("exp-iat = %v", c["exp"].(float64)-c["iat"].(float64))
+	if c["iat"].(float64) != 1_800_000_000 || c["exp"].(float64) != 1_800_000_003 {
+		t.Errorf("iat %v, exp %v; want 1800000000 and 1800000003", c["iat"], c["exp"])
+	}
+	// An hour is reported as 3599, as the real service does.
+	s = newTestServer(t, Options{Now: clock.Now})
+	if m := postForm(t, s.TokenEndpoint(), tokenForm(s)).json(t); m["expires_in"] != 3599.0 {
+		t.Errorf("expires_in %v, want 3599", m["expires_in"])
 	}
 }
 
