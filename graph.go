@@ -114,11 +114,10 @@ func (e *ConfigError) Error() string {
 type Client struct {
 	*gen.ClientWithResponses
 
-	base    *url.URL // Graph base URL, with a trailing slash
-	server  string   // base.String(): what generated request builders take
-	doer    *doer    // sends requests: retries, 401 recovery, typed errors
-	editors []gen.RequestEditorFn
-	tokens  auth.TokenSource
+	base    *url.URL              // Graph base URL, with a trailing slash
+	server  string                // base.String(): what generated request builders take
+	doer    *doer                 // sends requests: retries, 401 recovery, typed errors
+	editors []gen.RequestEditorFn // run on every request: the generated client's and send's
 }
 
 // NewClient returns a Client for cfg. It sends no request: the first token is fetched by the first call.
@@ -191,7 +190,6 @@ func NewClient(cfg Config) (*Client, error) {
 		// call. doer.Do sets it again only when time passed before an attempt (a retry, a wait for a
 		// slot), so the header is set once per call on the common path.
 		editors: []gen.RequestEditorFn{editor.Edit, setUserAgent},
-		tokens:  tokens,
 	}
 	if cfg.MaxConcurrentRequests > 0 {
 		c.doer.slots = make(chan struct{}, cfg.MaxConcurrentRequests)
