@@ -295,3 +295,51 @@ func TestLoggingLeaksNothing(t *testing.T) {
 		}
 	}
 }
+
+// hangUp closes the connection without an answer, a transport error for the client.
+func hangUp(w http.ResponseWriter, r *http.Request) {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err == nil {
+		conn.Close()
+	}
+}
+
+func TestTransportErrorsRetriedOnlyWhenIdempotent(t *testing.T) {
+	tests := []struct {
+		name         string
+		call         func(c *graph.Client) error
+		wantAttempts int
+		wantErr      bool
+	}{
+		{"GET is retried", listOnce, 2, false},
+		{"POST is not", createOnce, 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeGraph(t, sequence(hangUp, okPage))
+			c := newTestClient(t, f.URL+"/v1.0")
+			sleeper := &fakeSleep{}
+			graph.SetSleep(c, sleeper.sleep)
+			err := tt.call(c)
+			if n := len(f.requests()); n != tt.wantAttempts {
+				t.Errorf("%d attempts, want %d", n, tt.wantAttempts)
+			}
+			if !tt.wantErr {
+				if err != nil {
+					t.Fatalf("err = %v", err)
+				}
+				if sleeper.total() <= 0 { // net/http's own retry would not back off
+					t.Error("the retry did not back off")
+				}
+				return
+			}
+			var terr *graph.TransportError
+			if !errors.As(err, &terr) || terr.Attempts != 1 || terr.Method != http.MethodPost {
+				t.Fatalf("err = %#v, want a *graph.TransportError after 1 attempt", err)
+			}
+			if strings.Contains(err.Error(), f.URL) {
+				t.Errorf("Error() repeats the URL: %s", err)
+			}
+		})
+	}
+}
