@@ -6,13 +6,41 @@ import (
 	"github.com/typedgraph/graph"
 )
 
+// groupResource is what the groups get, create, update and delete commands need to know.
+var groupResource = &resource[graph.Group]{
+	noun: "group", idArg: groupIDArg, getSel: "id,displayName,visibility",
+	getHelp: groupsGetHelp, createHelp: groupsCreateHelp, updateHelp: groupsUpdateHelp, deleteHelp: groupsDeleteHelp,
+	get: func(ctx context.Context, client *graph.Client, id string, sel []string) (*graph.Group, error) {
+		resp, err := client.GetGroupWithResponse(ctx, id, &graph.GetGroupParams{Select: sel})
+		if err != nil {
+			return nil, err
+		}
+		return resp.JSON200, nil
+	},
+	create: func(ctx context.Context, client *graph.Client, gr *graph.Group) (*graph.Group, error) {
+		resp, err := client.CreateGroupWithResponse(ctx, *gr)
+		if err != nil {
+			return nil, err
+		}
+		return resp.JSON201, nil
+	},
+	update: func(ctx context.Context, client *graph.Client, id string, gr *graph.Group) error {
+		_, err := client.UpdateGroupWithResponse(ctx, id, *gr)
+		return err
+	},
+	delete: func(ctx context.Context, client *graph.Client, id string) error {
+		_, err := client.DeleteGroupWithResponse(ctx, id, nil)
+		return err
+	},
+}
+
 // groupsCommands are the words after "graph groups".
 var groupsCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags, args []string) error{
 	"list":          (*cli).groupsList,
-	"get":           (*cli).groupsGet,
-	"create":        (*cli).groupsCreate,
-	"update":        (*cli).groupsUpdate,
-	"delete":        (*cli).groupsDelete,
+	"get":           groupResource.getCmd,
+	"create":        groupResource.createCmd,
+	"update":        groupResource.updateCmd,
+	"delete":        groupResource.deleteCmd,
 	"members":       (*cli).groupsMembers,
 	"add-member":    (*cli).groupsAddMember,
 	"remove-member": (*cli).groupsRemoveMember,
@@ -71,105 +99,6 @@ func (c *cli) groupsList(ctx context.Context, g *globalFlags, args []string) err
 		return printPage(c, out, "groups", resp.JSON200.Value, resp.JSON200.ODataNextLink, resp.JSON200.ODataCount)
 	}
 	return printAll(c, out, "groups", -1, l.count, client.Groups(ctx, params))
-}
-
-// groupsGet implements "graph groups get".
-func (c *cli) groupsGet(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph groups get"
-	fs := newFlagSet(cmd)
-	g.register(fs)
-	sel := fs.String("select", "", "comma-separated `PROPS` to return, e.g. id,displayName,visibility")
-	id, err := c.oneID(fs, cmd, args, groupsGetHelp, groupIDArg)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	props := splitList(*sel)
-	resp, err := client.GetGroupWithResponse(ctx, id, &graph.GetGroupParams{Select: props})
-	if err != nil {
-		return err
-	}
-	if resp.JSON200 == nil {
-		return errNoBody
-	}
-	return printRecord(c.stdout, c.wantJSON(g.json), resp.JSON200, props)
-}
-
-// groupsCreate implements "graph groups create".
-func (c *cli) groupsCreate(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph groups create"
-	fs := newFlagSet(cmd)
-	g.conn.register(fs) // --json names the input here, so the output follows the terminal
-	input := fs.String("json", "", "read the group as a JSON object from `FILE`, or from standard input with -")
-	if _, err := c.ids(fs, cmd, args, groupsCreateHelp); err != nil {
-		return err
-	}
-	group, err := readObject[graph.Group](c, *input, cmd)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	resp, err := client.CreateGroupWithResponse(ctx, *group)
-	if err != nil {
-		return err
-	}
-	if resp.JSON201 == nil {
-		return errNoBody
-	}
-	return printRecord(c.stdout, c.wantJSON(g.json), resp.JSON201, nil)
-}
-
-// groupsUpdate implements "graph groups update".
-func (c *cli) groupsUpdate(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph groups update"
-	fs := newFlagSet(cmd)
-	g.conn.register(fs)
-	input := fs.String("json", "", "read the properties to change as a JSON object from `FILE`, or from standard input with -; null clears a property")
-	id, err := c.oneID(fs, cmd, args, groupsUpdateHelp, groupIDArg)
-	if err != nil {
-		return err
-	}
-	group, err := readObject[graph.Group](c, *input, cmd)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if _, err := client.UpdateGroupWithResponse(ctx, id, *group); err != nil {
-		return err
-	}
-	return c.done(g, "Updated group %s.", id)
-}
-
-// groupsDelete implements "graph groups delete".
-func (c *cli) groupsDelete(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph groups delete"
-	fs := newFlagSet(cmd)
-	g.register(fs)
-	id, err := c.oneID(fs, cmd, args, groupsDeleteHelp, groupIDArg)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if _, err := client.DeleteGroupWithResponse(ctx, id, nil); err != nil {
-		return err
-	}
-	return c.done(g, "Deleted group %s.", id)
 }
 
 // groupsMembers implements "graph groups members".

@@ -12,13 +12,41 @@ import (
 	"github.com/typedgraph/graph"
 )
 
+// userResource is what the users get, create, update and delete commands need to know.
+var userResource = &resource[graph.User]{
+	noun: "user", idArg: userIDArg, getSel: "id,displayName,accountEnabled",
+	getHelp: usersGetHelp, createHelp: usersCreateHelp, updateHelp: usersUpdateHelp, deleteHelp: usersDeleteHelp,
+	get: func(ctx context.Context, client *graph.Client, id string, sel []string) (*graph.User, error) {
+		resp, err := client.GetUserWithResponse(ctx, id, &graph.GetUserParams{Select: sel})
+		if err != nil {
+			return nil, err
+		}
+		return resp.JSON200, nil
+	},
+	create: func(ctx context.Context, client *graph.Client, u *graph.User) (*graph.User, error) {
+		resp, err := client.CreateUserWithResponse(ctx, *u)
+		if err != nil {
+			return nil, err
+		}
+		return resp.JSON201, nil
+	},
+	update: func(ctx context.Context, client *graph.Client, id string, u *graph.User) error {
+		_, err := client.UpdateUserWithResponse(ctx, id, *u)
+		return err
+	},
+	delete: func(ctx context.Context, client *graph.Client, id string) error {
+		_, err := client.DeleteUserWithResponse(ctx, id, nil)
+		return err
+	},
+}
+
 // usersCommands are the words after "graph users".
 var usersCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags, args []string) error{
 	"list":   (*cli).usersList,
-	"get":    (*cli).usersGet,
-	"create": (*cli).usersCreate,
-	"update": (*cli).usersUpdate,
-	"delete": (*cli).usersDelete,
+	"get":    userResource.getCmd,
+	"create": userResource.createCmd,
+	"update": userResource.updateCmd,
+	"delete": userResource.deleteCmd,
 	"count":  (*cli).usersCount,
 }
 
@@ -104,109 +132,6 @@ func (c *cli) usersList(ctx context.Context, g *globalFlags, args []string) erro
 		}
 	}
 	return printAll(c, out, "users", total, l.count, client.Users(ctx, params))
-}
-
-// usersGet implements "graph users get".
-func (c *cli) usersGet(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph users get"
-	fs := newFlagSet(cmd)
-	g.register(fs)
-	sel := fs.String("select", "", "comma-separated `PROPS` to return, e.g. id,displayName,accountEnabled")
-	id, err := c.oneID(fs, cmd, args, usersGetHelp, userIDArg)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	props := splitList(*sel)
-	resp, err := client.GetUserWithResponse(ctx, id, &graph.GetUserParams{Select: props})
-	if err != nil {
-		return err
-	}
-	if resp.JSON200 == nil {
-		return errNoBody
-	}
-	return printRecord(c.stdout, c.wantJSON(g.json), resp.JSON200, props)
-}
-
-// usersCreate implements "graph users create".
-func (c *cli) usersCreate(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph users create"
-	fs := newFlagSet(cmd)
-	g.conn.register(fs) // --json names the input here, so the output follows the terminal
-	input := fs.String("json", "", "read the user as a JSON object from `FILE`, or from standard input with -")
-	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		return c.flagError(fs, cmd, err, usersCreateHelp)
-	}
-	if len(pos) > 0 {
-		return usagef(cmd, "unexpected argument %q", pos[0])
-	}
-	user, err := readObject[graph.User](c, *input, cmd)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	resp, err := client.CreateUserWithResponse(ctx, *user)
-	if err != nil {
-		return err
-	}
-	if resp.JSON201 == nil {
-		return errNoBody
-	}
-	return printRecord(c.stdout, c.wantJSON(g.json), resp.JSON201, nil)
-}
-
-// usersUpdate implements "graph users update".
-func (c *cli) usersUpdate(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph users update"
-	fs := newFlagSet(cmd)
-	g.conn.register(fs)
-	input := fs.String("json", "", "read the properties to change as a JSON object from `FILE`, or from standard input with -; null clears a property")
-	id, err := c.oneID(fs, cmd, args, usersUpdateHelp, userIDArg)
-	if err != nil {
-		return err
-	}
-	user, err := readObject[graph.User](c, *input, cmd)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if _, err := client.UpdateUserWithResponse(ctx, id, *user); err != nil {
-		return err
-	}
-	return c.done(g, "Updated user %s.", id)
-}
-
-// usersDelete implements "graph users delete".
-func (c *cli) usersDelete(ctx context.Context, g *globalFlags, args []string) error {
-	const cmd = "graph users delete"
-	fs := newFlagSet(cmd)
-	g.register(fs)
-	id, err := c.oneID(fs, cmd, args, usersDeleteHelp, userIDArg)
-	if err != nil {
-		return err
-	}
-	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
-	if err != nil {
-		return err
-	}
-	defer done()
-	if _, err := client.DeleteUserWithResponse(ctx, id, nil); err != nil {
-		return err
-	}
-	return c.done(g, "Deleted user %s.", id)
 }
 
 // usersCount implements "graph users count". It prints the bare number, which is also valid JSON.
