@@ -115,13 +115,13 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	case OpCountUsers:
 		s.countUsers(w, r, q)
 	case OpGetUser:
-		s.getUser(w, r, q, key)
+		s.getObject(w, r, q, key, userType, (*directory).lookup)
 	case OpCreateUser:
 		s.createUser(w, r, body)
 	case OpUpdateUser:
 		s.updateUser(w, r, key, body)
 	case OpDeleteUser:
-		s.deleteUser(w, r, key)
+		s.deleteObject(w, r, key, (*directory).lookup, (*directory).remove)
 	case OpDeltaUsers:
 		s.deltaUsers(w, r, q)
 	case OpListUserMemberOf:
@@ -129,13 +129,13 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	case OpListGroups:
 		s.listGroups(w, r, q)
 	case OpGetGroup:
-		s.getGroup(w, r, q, key)
+		s.getObject(w, r, q, key, groupType, (*directory).groupByKey)
 	case OpCreateGroup:
 		s.createGroup(w, r, body)
 	case OpUpdateGroup:
 		s.updateGroup(w, r, key, body)
 	case OpDeleteGroup:
-		s.deleteGroup(w, r, key)
+		s.deleteObject(w, r, key, (*directory).groupByKey, (*directory).removeGroup)
 	case OpListGroupMembers:
 		s.listGroupMembers(w, r, q, key)
 	case OpAddGroupMember:
@@ -591,13 +591,15 @@ func (s *Server) countUsers(w http.ResponseWriter, r *http.Request, q queryParam
 	_, _ = w.Write([]byte(body))
 }
 
-// getUser implements GET /users/{id | userPrincipalName}.
-func (s *Server) getUser(w http.ResponseWriter, r *http.Request, q queryParams, key string) {
+// getObject implements GET of one object of et found by find:
+// /users/{id | userPrincipalName} with (*directory).lookup, /groups/{id}
+// with (*directory).groupByKey.
+func (s *Server) getObject(w http.ResponseWriter, r *http.Request, q queryParams, key string, et *entityType, find func(*directory, string) *objRec) {
 	if err := checkOptions(q, "$select", "$expand"); err != nil {
 		s.GraphError(w, r, http.StatusBadRequest, err.code, err.msg)
 		return
 	}
-	sel, err := parseSelect(userType, q.get("$select"))
+	sel, err := parseSelect(et, q.get("$select"))
 	if err != nil {
 		qe := err.(*queryError)
 		s.GraphError(w, r, http.StatusBadRequest, qe.code, qe.msg)
@@ -606,16 +608,16 @@ func (s *Server) getUser(w http.ResponseWriter, r *http.Request, q queryParams, 
 	d := s.dir
 	d.mu.RLock()
 	var props map[string]any
-	if u := d.lookup(key); u != nil {
-		props = u.props
+	if o := find(d, key); o != nil {
+		props = o.props
 	}
 	d.mu.RUnlock()
 	if props == nil {
 		s.notFound(w, r, key)
 		return
 	}
-	out := project(userType, props, sel)
-	out["@odata.context"] = s.context(userType, sel, true)
+	out := project(et, props, sel)
+	out["@odata.context"] = s.context(et, sel, true)
 	s.writeOData(w, r, http.StatusOK, out)
 }
 
@@ -701,10 +703,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 // updateUser implements PATCH /users/{id | userPrincipalName}: properties
 // sent are set, JSON null clears one, others are untouched.
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, body []byte) {
-	m, qerr := decodeObject(body)
-	if qerr == nil {
-		qerr = s.checkWrite(userType, m)
-	}
+	m, qerr := s.checkUpdate(userType, body)
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
@@ -726,23 +725,30 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, 
 	}
 	d.replace(u, merged(u.props, m))
 	d.mu.Unlock()
-	s.graphHeaders(w, r)
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r)
 }
 
-// deleteUser implements DELETE /users/{id | userPrincipalName}.
-func (s *Server) deleteUser(w http.ResponseWriter, r *http.Request, key string) {
+// deleteObject implements DELETE of one object: /users/{id | userPrincipalName}
+// with (*directory).lookup and remove, /groups/{id} with groupByKey and
+// removeGroup.
+func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, key string, find func(*directory, string) *objRec, remove func(*directory, *objRec)) {
 	d := s.dir
 	d.mu.Lock()
-	u := d.lookup(key)
-	if u != nil {
-		d.remove(u)
+	o := find(d, key)
+	if o != nil {
+		remove(d, o)
 	}
 	d.mu.Unlock()
-	if u == nil {
+	if o == nil {
 		s.notFound(w, r, key)
 		return
 	}
+	s.noContent(w, r)
+}
+
+// noContent answers 204 with Graph's headers, as Graph does to a successful
+// PATCH, DELETE or $ref POST.
+func (s *Server) noContent(w http.ResponseWriter, r *http.Request) {
 	s.graphHeaders(w, r)
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -939,10 +945,7 @@ func (s *Server) listMemberOf(w http.ResponseWriter, r *http.Request, q queryPar
 // checkCreate decodes and validates the body of a POST creating an object of
 // et: a JSON object of known, well-typed properties with every required one.
 func (s *Server) checkCreate(et *entityType, body []byte) (map[string]any, *queryError) {
-	m, qerr := decodeObject(body)
-	if qerr == nil {
-		qerr = s.checkWrite(et, m)
-	}
+	m, qerr := s.checkUpdate(et, body)
 	if qerr != nil {
 		return nil, qerr
 	}
@@ -952,6 +955,16 @@ func (s *Server) checkCreate(et *entityType, body []byte) (map[string]any, *quer
 		}
 	}
 	return m, nil
+}
+
+// checkUpdate decodes the body of a PATCH to an object of et and validates it
+// with checkWrite; checkCreate builds on it.
+func (s *Server) checkUpdate(et *entityType, body []byte) (map[string]any, *queryError) {
+	m, qerr := decodeObject(body)
+	if qerr == nil {
+		qerr = s.checkWrite(et, m)
+	}
+	return m, qerr
 }
 
 // merged returns a new map of props with the PATCH body m applied: a value

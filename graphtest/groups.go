@@ -141,34 +141,6 @@ func (s *Server) seedGroups(n int, seed int64) {
 // groupByKey finds a live group by id. Callers hold mu.
 func (d *directory) groupByKey(key string) *objRec { return d.groupByID[strings.ToLower(key)] }
 
-// getGroup implements GET /groups/{id}.
-func (s *Server) getGroup(w http.ResponseWriter, r *http.Request, q queryParams, key string) {
-	if err := checkOptions(q, "$select", "$expand"); err != nil {
-		s.GraphError(w, r, http.StatusBadRequest, err.code, err.msg)
-		return
-	}
-	sel, err := parseSelect(groupType, q.get("$select"))
-	if err != nil {
-		qe := err.(*queryError)
-		s.GraphError(w, r, http.StatusBadRequest, qe.code, qe.msg)
-		return
-	}
-	d := s.dir
-	d.mu.RLock()
-	var props map[string]any
-	if g := d.groupByKey(key); g != nil {
-		props = g.props
-	}
-	d.mu.RUnlock()
-	if props == nil {
-		s.notFound(w, r, key)
-		return
-	}
-	out := project(groupType, props, sel)
-	out["@odata.context"] = s.context(groupType, sel, true)
-	s.writeOData(w, r, http.StatusOK, out)
-}
-
 var errNicknameTaken = &queryError{code: "Request_BadRequest", msg: "Another object with the same value for property mailNickname already exists."}
 
 // nicknameTaken reports whether another group than self has mailNickname
@@ -229,10 +201,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 // updateGroup implements PATCH /groups/{id}: properties sent are set, JSON
 // null clears one, others are untouched. It answers 204, as Graph does.
 func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string, body []byte) {
-	m, qerr := decodeObject(body)
-	if qerr == nil {
-		qerr = s.checkWrite(groupType, m)
-	}
+	m, qerr := s.checkUpdate(groupType, body)
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
@@ -254,25 +223,7 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 	props["@odata.type"] = groupODataType
 	d.replaceGroup(g, props)
 	d.mu.Unlock()
-	s.graphHeaders(w, r)
-	w.WriteHeader(http.StatusNoContent)
-}
-
-// deleteGroup implements DELETE /groups/{id}.
-func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request, key string) {
-	d := s.dir
-	d.mu.Lock()
-	g := d.groupByKey(key)
-	if g != nil {
-		d.removeGroup(g)
-	}
-	d.mu.Unlock()
-	if g == nil {
-		s.notFound(w, r, key)
-		return
-	}
-	s.graphHeaders(w, r)
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r)
 }
 
 // listGroupMembers implements GET /groups/{id}/members: the direct members,
@@ -435,8 +386,7 @@ func (s *Server) addGroupMember(w http.ResponseWriter, r *http.Request, key stri
 		s.GraphError(w, r, http.StatusBadRequest, errAlreadyMember.code, errAlreadyMember.msg)
 		return
 	}
-	s.graphHeaders(w, r)
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r)
 }
 
 // refID extracts the object id from an @odata.id: the last path segment
@@ -476,6 +426,5 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request, key, 
 		s.notFound(w, r, memberKey)
 		return
 	}
-	s.graphHeaders(w, r)
-	w.WriteHeader(http.StatusNoContent)
+	s.noContent(w, r)
 }
