@@ -277,8 +277,16 @@ func isLoopback(host string) bool {
 
 var userAgent = "typedgraph/" + Version
 
+// userAgentValue is the User-Agent header's value slice, shared by every request: it is never modified
+// in place (Header.Set and Add replace or grow a slice, len == cap forces a copy, and net/http copies
+// headers before it changes them), so each request is spared an allocation.
+var userAgentValue = []string{userAgent}[:1:1]
+
 func setUserAgent(_ context.Context, req *http.Request) error {
-	req.Header.Set("User-Agent", userAgent)
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	req.Header["User-Agent"] = userAgentValue
 	return nil
 }
 

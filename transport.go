@@ -104,10 +104,15 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	if p, ok := ctx.Value(retryKey{}).(RetryPolicy); ok {
 		policy = p.withDefaults()
 	}
-	if req.Header.Get(clientRequestIDKey) == "" {
-		req.Header.Set(clientRequestIDKey, uuid.New())
+	if req.Header == nil {
+		req.Header = make(http.Header)
+	}
+	// The key is canonical, so the map is indexed directly: Header.Get and Set would check that again.
+	if v := req.Header[clientRequestIDKey]; len(v) == 0 || v[0] == "" {
+		req.Header[clientRequestIDKey] = []string{uuid.NewID()}
 	}
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	logging := d.logger != nil && d.logger.Enabled(ctx, slog.LevelDebug)
 
 	var waited time.Duration
 	reauthed := false
@@ -127,9 +132,14 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				return nil, err
 			}
 		}
-		start := time.Now()
+		var start time.Time
+		if logging {
+			start = time.Now()
+		}
 		resp, err := d.client.Do(req)
-		d.logAttempt(ctx, req, resp, err, attempt, time.Since(start))
+		if logging {
+			d.logAttempt(ctx, req, resp, err, attempt, time.Since(start))
+		}
 		if err != nil || resp.StatusCode < 200 || resp.StatusCode > 299 {
 			release() // error bodies are read at once below
 		}
@@ -154,8 +164,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 
 		status := resp.StatusCode
 		if status >= 200 && status <= 299 {
-			resp.Body = &cappedBody{rc: resp.Body, left: maxBody, release: release}
-			return resp, nil
+			return d.capBody(resp, release)
 		}
 
 		if status == http.StatusUnauthorized && !reauthed && d.reauth != nil && replayable {
@@ -225,10 +234,26 @@ func (d *doer) acquire(ctx context.Context) (release func(), queued bool, err er
 
 func noRelease() {}
 
-func (d *doer) logAttempt(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, took time.Duration) {
-	if d.logger == nil || !d.logger.Enabled(ctx, slog.LevelDebug) {
-		return
+// capBody bounds the body of a successful answer to maxBody and ties the release of the request's
+// slot to its Close. A body whose Content-Length is declared and within the limit needs neither when
+// there is no slot to release: net/http's transports end such a body at its declared length (and fail
+// a connection that sends more), so it is returned as it is, without a wrapper to allocate and call
+// through. A declared length over the limit fails at once, before anything is read.
+func (d *doer) capBody(resp *http.Response, release func()) (*http.Response, error) {
+	if resp.ContentLength > maxBody {
+		drainAndClose(resp.Body)
+		release()
+		return nil, ErrBodyTooLarge
 	}
+	if resp.ContentLength >= 0 && d.slots == nil {
+		return resp, nil
+	}
+	resp.Body = &cappedBody{rc: resp.Body, left: maxBody, release: release}
+	return resp, nil
+}
+
+// logAttempt writes the debug line of one attempt; Do calls it only when debug logging is enabled.
+func (d *doer) logAttempt(ctx context.Context, req *http.Request, resp *http.Response, err error, attempt int, took time.Duration) {
 	attrs := []slog.Attr{
 		slog.String("method", req.Method), slog.String("path", req.URL.Path),
 		slog.Int("attempt", attempt), slog.Duration("duration", took),

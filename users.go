@@ -120,7 +120,7 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 			yield(zero, errNilContext)
 			return
 		}
-		consistency := first.Header.Get(consistencyLevelKey)
+		consistency := canonicalGet(first.Header, consistencyLevelKey)
 		req := first.WithContext(ctx)
 		for {
 			page, err := getJSON[P](ctx, c, req)
@@ -166,10 +166,10 @@ func getJSON[P any](ctx context.Context, c *Client, req *http.Request) (*P, erro
 		return nil, err
 	}
 	defer func() {
-		drain(resp.Body)
+		drain(resp.Body, resp.ContentLength)
 		resp.Body.Close()
 	}()
-	if !isJSON(resp.Header.Get("Content-Type")) {
+	if !isJSON(canonicalGet(resp.Header, "Content-Type")) {
 		return nil, unexpected(resp, "the body is not JSON")
 	}
 	p := new(P)
@@ -252,17 +252,31 @@ func parseCount(resp *http.Response, body []byte) (int, error) {
 	return n, nil
 }
 
+// canonicalGet is h.Get(key) for a key already in canonical form, which Get would check again on every
+// call.
+func canonicalGet(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // consistencyLevelKey is ConsistencyLevel in net/http's canonical form, which Header.Get and Set
 // would otherwise compute, with an allocation, on every call.
 var consistencyLevelKey = http.CanonicalHeaderKey("ConsistencyLevel")
 
-// drain discards what is left of a body, up to 4 KB, so its connection can be reused. Our own capped
-// body (every 2xx answer from the doer) is drained through its own limit, lowered to 4 KB: io.CopyN
-// would allocate an io.LimitedReader on every page.
-func drain(r io.Reader) {
+// drain discards what is left of a body, up to 4 KB, so its connection can be reused. It takes the
+// doer's answer: a body of known length (contentLength >= 0) whose whole length is under 4 KB is read to
+// its end directly, and our capped body through its own limit lowered to 4 KB, since io.CopyN would
+// allocate an io.LimitedReader on every page.
+func drain(r io.Reader, contentLength int64) {
 	if b, ok := r.(*cappedBody); ok {
 		b.left = min(b.left, 4<<10)
 		_, _ = io.Copy(io.Discard, b)
+		return
+	}
+	if contentLength >= 0 && contentLength <= 4<<10 {
+		_, _ = io.Copy(io.Discard, r)
 		return
 	}
 	_, _ = io.CopyN(io.Discard, r, 4<<10)

@@ -64,11 +64,14 @@ func (e *Editor) Edit(ctx context.Context, req *http.Request) error {
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
-	req.Header.Set("Authorization", a.value)
+	req.Header["Authorization"] = []string{a.value} // the key is canonical: Set would check it again
 	return nil
 }
 
 func (e *Editor) sameOrigin(u *url.URL) bool {
+	if u.Scheme == e.scheme && u.Host == e.host {
+		return true // the common case, without EqualFold's rune-by-rune comparison
+	}
 	return strings.EqualFold(u.Scheme, e.scheme) && strings.EqualFold(stripDefaultPort(e.scheme, u.Host), e.host)
 }
 

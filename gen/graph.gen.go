@@ -1354,7 +1354,7 @@ func (c *Client) ListUserMemberOf(ctx context.Context, userID UserID, params *Li
 func NewListGroupsRequest(server string, params *ListGroupsParams) (*http.Request, error) {
 	var err error
 
-	operationPath := fmt.Sprintf("/groups")
+	operationPath := "/groups"
 
 	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
@@ -1506,7 +1506,7 @@ func NewCreateGroupRequest(server string, body CreateGroupJSONRequestBody) (*htt
 func NewCreateGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	operationPath := fmt.Sprintf("/groups")
+	operationPath := "/groups"
 
 	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
@@ -1878,7 +1878,7 @@ func NewRemoveGroupMemberRequest(server string, groupID GroupID, directoryObject
 func NewListUsersRequest(server string, params *ListUsersParams) (*http.Request, error) {
 	var err error
 
-	operationPath := fmt.Sprintf("/users")
+	operationPath := "/users"
 
 	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
@@ -2018,7 +2018,7 @@ func NewCreateUserRequest(server string, body CreateUserJSONRequestBody) (*http.
 func NewCreateUserRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
-	operationPath := fmt.Sprintf("/users")
+	operationPath := "/users"
 
 	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
 	if err != nil {
@@ -2034,7 +2034,7 @@ func NewCreateUserRequestWithBody(server string, contentType string, body io.Rea
 func NewCountUsersRequest(server string, params *CountUsersParams) (*http.Request, error) {
 	var err error
 
-	operationPath := fmt.Sprintf("/users/$count")
+	operationPath := "/users/$count"
 
 	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {
@@ -2103,7 +2103,7 @@ func NewCountUsersRequest(server string, params *CountUsersParams) (*http.Reques
 func NewDeltaUsersRequest(server string, params *DeltaUsersParams) (*http.Request, error) {
 	var err error
 
-	operationPath := fmt.Sprintf("/users/delta()")
+	operationPath := "/users/delta()"
 
 	req, err := http.NewRequest(http.MethodGet, strings.TrimSuffix(server, "/")+operationPath, nil)
 	if err != nil {

@@ -8,16 +8,18 @@ import (
 var v4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestNew(t *testing.T) {
-	seen := map[string]bool{}
-	for range 1000 {
-		id := New()
-		if !v4.MatchString(id) {
-			t.Fatalf("%q is not a version 4 UUID", id)
+	for name, newUUID := range map[string]func() string{"New": New, "NewID": NewID} {
+		seen := map[string]bool{}
+		for range 1000 {
+			id := newUUID()
+			if !v4.MatchString(id) {
+				t.Fatalf("%s: %q is not a version 4 UUID", name, id)
+			}
+			if seen[id] {
+				t.Fatalf("%s: %q repeated", name, id)
+			}
+			seen[id] = true
 		}
-		if seen[id] {
-			t.Fatalf("%q repeated", id)
-		}
-		seen[id] = true
 	}
 }
 
