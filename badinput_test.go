@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,6 +104,20 @@ func TestBadInput(t *testing.T) {
 			return reply(429, jsonCT, `{}`)(w, r)
 		}, want: graphErr},
 		{name: "graph: body far larger than sane", graph: hugeBody(200), want: tooLarge},
+		{name: "graph: declared length far larger than sane", graph: func(w http.ResponseWriter, r *http.Request) bool {
+			// Refused on the header alone: the server sends 2 of the 200 MiB it declares and then waits,
+			// so a client that read (or drained) the body would hang until the guard.
+			w.Header().Set("Content-Type", jsonCT)
+			w.Header().Set("Content-Length", strconv.Itoa(200<<20))
+			w.WriteHeader(200)
+			_, _ = io.WriteString(w, `{"`)
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+			case <-time.After(30 * time.Second):
+			}
+			return true
+		}, want: tooLarge},
 		{name: "graph: unparsable nextLink", graph: reply(200, jsonCT, `{"value":[],"@odata.nextLink":"http://[::1"}`), want: foreign},
 		{name: "graph: count not a number", graph: reply(200, "text/plain", `lots`), count: true, want: unexpected},
 		{name: "graph: count overflows", graph: reply(200, "text/plain", `999999999999999999999999`), count: true, want: unexpected},

@@ -241,7 +241,7 @@ func noRelease() {}
 // through. A declared length over the limit fails at once, before anything is read.
 func (d *doer) capBody(resp *http.Response, release func()) (*http.Response, error) {
 	if resp.ContentLength > maxBody {
-		drainAndClose(resp.Body)
+		resp.Body.Close() // not drained: the connection goes, rather than read what was refused
 		release()
 		return nil, ErrBodyTooLarge
 	}
