@@ -9,7 +9,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,4 +125,30 @@ func (s *pagedServer) serve(w http.ResponseWriter, r *http.Request) {
 	h["Content-Type"] = []string{graphContentType}
 	h["Request-Id"] = []string{"2b3c8f4e-0000-0000-0000-000000000000"}
 	_, _ = w.Write(s.pages[i])
+}
+
+// benchCase is one side of a comparison: a sub-benchmark name (key=value parts) and its body.
+type benchCase struct {
+	name string
+	run  func(b *testing.B)
+}
+
+// benchRounds counts, per parent benchmark, how many times it has run (one round per -count).
+var benchRounds sync.Map // b.Name() and the first case's name -> *atomic.Int64
+
+// runCounterbalanced runs cases as sub-benchmarks of b: in the given order in odd rounds and in
+// reverse in even ones. A sub-benchmark that always runs first (or last) in a round is measured on a
+// different heap, GC pacing and scheduler state than the others, which on this kind of machine moves
+// its time by several percent; alternating the order spreads that over every case, so with an even
+// -count each case runs first as often as last.
+func runCounterbalanced(b *testing.B, cases ...benchCase) {
+	b.Helper()
+	v, _ := benchRounds.LoadOrStore(b.Name()+"/"+cases[0].name, new(atomic.Int64))
+	order := slices.Clone(cases)
+	if v.(*atomic.Int64).Add(1)%2 == 0 {
+		slices.Reverse(order)
+	}
+	for _, c := range order {
+		b.Run(c.name, c.run)
+	}
 }

@@ -21,30 +21,32 @@ func BenchmarkListUsersParallel(b *testing.B) {
 	srv := newPagedServer(b, 1, 1)
 	ctx := context.Background()
 
-	b.Run("users=1/impl=floor", func(b *testing.B) {
-		hc := &http.Client{}
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if err := floorGet(ctx, hc, srv.URL+"/v1.0/users", 1); err != nil {
-					b.Error(err)
-					return
+	runCounterbalanced(b,
+		benchCase{"users=1/impl=floor", func(b *testing.B) {
+			hc := &http.Client{}
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := floorGet(ctx, hc, srv.URL+"/v1.0/users", 1); err != nil {
+						b.Error(err)
+						return
+					}
 				}
-			}
-		})
-	})
-	b.Run("users=1/impl=Users", func(b *testing.B) {
-		c := newBenchClient(b, srv.URL+"/v1.0")
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if err := usersGet(ctx, c, 1); err != nil {
-					b.Error(err)
-					return
+			})
+		}},
+		benchCase{"users=1/impl=Users", func(b *testing.B) {
+			c := newBenchClient(b, srv.URL+"/v1.0")
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := usersGet(ctx, c, 1); err != nil {
+						b.Error(err)
+						return
+					}
 				}
-			}
-		})
-	})
+			})
+		}},
+	)
 }
 
 // BenchmarkCallOverhead measures what typedgraph itself adds to a call, without the network: the HTTP
@@ -61,53 +63,57 @@ func BenchmarkCallOverhead(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	b.Run("mode=serial/impl=floor", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := floorGet(ctx, hc, url, 1); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("mode=serial/impl=Users", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := usersGet(ctx, c, 1); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("mode=serial/impl=ListUsersWithResponse", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := c.ListUsersWithResponse(ctx, nil)
-			if err != nil || len(resp.JSON200.Value) != 1 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("mode=parallel/impl=floor", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
+	runCounterbalanced(b,
+		benchCase{"mode=serial/impl=floor", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
 				if err := floorGet(ctx, hc, url, 1); err != nil {
-					b.Error(err)
-					return
+					b.Fatal(err)
 				}
 			}
-		})
-	})
-	b.Run("mode=parallel/impl=Users", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
+		}},
+		benchCase{"mode=serial/impl=Users", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
 				if err := usersGet(ctx, c, 1); err != nil {
-					b.Error(err)
-					return
+					b.Fatal(err)
 				}
 			}
-		})
-	})
+		}},
+		benchCase{"mode=serial/impl=ListUsersWithResponse", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := c.ListUsersWithResponse(ctx, nil)
+				if err != nil || len(resp.JSON200.Value) != 1 {
+					b.Fatal(err)
+				}
+			}
+		}},
+	)
+	runCounterbalanced(b,
+		benchCase{"mode=parallel/impl=floor", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := floorGet(ctx, hc, url, 1); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}},
+		benchCase{"mode=parallel/impl=Users", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					if err := usersGet(ctx, c, 1); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+		}},
+	)
 }
 
 // floorGet is the floor's GET of one page: net/http, a static bearer, encoding/json into the

@@ -76,50 +76,52 @@ func BenchmarkCreateUser(b *testing.B) {
 	user := benchNewUser()
 	url := srv.URL + "/v1.0/users"
 
-	b.Run("op=call/impl=floor", func(b *testing.B) {
-		hc := &http.Client{}
-		b.ReportAllocs()
-		for b.Loop() {
-			var got graph.User
-			status, err := floorSend(ctx, hc, http.MethodPost, url, &user, &got)
-			if err != nil || status != http.StatusCreated || got.ID == nil {
-				b.Fatal(status, err)
+	runCounterbalanced(b,
+		benchCase{"op=call/impl=floor", func(b *testing.B) {
+			hc := &http.Client{}
+			b.ReportAllocs()
+			for b.Loop() {
+				var got graph.User
+				status, err := floorSend(ctx, hc, http.MethodPost, url, &user, &got)
+				if err != nil || status != http.StatusCreated || got.ID == nil {
+					b.Fatal(status, err)
+				}
 			}
-		}
-	})
-	b.Run("op=call/impl=typedgraph", func(b *testing.B) {
-		c := newBenchClient(b, srv.URL+"/v1.0")
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := c.CreateUserWithResponse(ctx, user)
-			if err != nil || resp.StatusCode() != http.StatusCreated || resp.JSON201 == nil || resp.JSON201.ID == nil {
-				b.Fatal(err)
+		}},
+		benchCase{"op=call/impl=typedgraph", func(b *testing.B) {
+			c := newBenchClient(b, srv.URL+"/v1.0")
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := c.CreateUserWithResponse(ctx, user)
+				if err != nil || resp.StatusCode() != http.StatusCreated || resp.JSON201 == nil || resp.JSON201.ID == nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("op=encode/impl=floor", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			buf, err := json.Marshal(&user)
-			if err != nil {
-				b.Fatal(err)
+		}},
+		benchCase{"op=encode/impl=floor", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf, err := json.Marshal(&user)
+				if err != nil {
+					b.Fatal(err)
+				}
+				req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(buf))
+				if err != nil {
+					b.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/json")
 			}
-			req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(buf))
-			if err != nil {
-				b.Fatal(err)
+		}},
+		benchCase{"op=encode/impl=typedgraph", func(b *testing.B) {
+			server := srv.URL + "/v1.0/"
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := gen.NewCreateUserRequest(server, user); err != nil {
+					b.Fatal(err)
+				}
 			}
-			req.Header.Set("Content-Type", "application/json")
-		}
-	})
-	b.Run("op=encode/impl=typedgraph", func(b *testing.B) {
-		server := srv.URL + "/v1.0/"
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := gen.NewCreateUserRequest(server, user); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+		}},
+	)
 }
 
 // BenchmarkUpdateUser updates a user (PATCH, 204 No Content) through UpdateUserWithResponse and the
@@ -131,49 +133,51 @@ func BenchmarkUpdateUser(b *testing.B) {
 	const id = "87d349ed-44d7-43e1-9a83-5f2406dee5bd"
 	url := srv.URL + "/v1.0/users/" + id
 
-	b.Run("op=call/impl=floor", func(b *testing.B) {
-		hc := &http.Client{}
-		b.ReportAllocs()
-		for b.Loop() {
-			status, err := floorSend(ctx, hc, http.MethodPatch, url, &patch, nil)
-			if err != nil || status != http.StatusNoContent {
-				b.Fatal(status, err)
+	runCounterbalanced(b,
+		benchCase{"op=call/impl=floor", func(b *testing.B) {
+			hc := &http.Client{}
+			b.ReportAllocs()
+			for b.Loop() {
+				status, err := floorSend(ctx, hc, http.MethodPatch, url, &patch, nil)
+				if err != nil || status != http.StatusNoContent {
+					b.Fatal(status, err)
+				}
 			}
-		}
-	})
-	b.Run("op=call/impl=typedgraph", func(b *testing.B) {
-		c := newBenchClient(b, srv.URL+"/v1.0")
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := c.UpdateUserWithResponse(ctx, id, patch)
-			if err != nil || resp.StatusCode() != http.StatusNoContent {
-				b.Fatal(err)
+		}},
+		benchCase{"op=call/impl=typedgraph", func(b *testing.B) {
+			c := newBenchClient(b, srv.URL+"/v1.0")
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := c.UpdateUserWithResponse(ctx, id, patch)
+				if err != nil || resp.StatusCode() != http.StatusNoContent {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("op=encode/impl=floor", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			buf, err := json.Marshal(&patch)
-			if err != nil {
-				b.Fatal(err)
+		}},
+		benchCase{"op=encode/impl=floor", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf, err := json.Marshal(&patch)
+				if err != nil {
+					b.Fatal(err)
+				}
+				req, err := http.NewRequestWithContext(ctx, http.MethodPatch, url, bytes.NewReader(buf))
+				if err != nil {
+					b.Fatal(err)
+				}
+				req.Header.Set("Content-Type", "application/json")
 			}
-			req, err := http.NewRequestWithContext(ctx, http.MethodPatch, url, bytes.NewReader(buf))
-			if err != nil {
-				b.Fatal(err)
+		}},
+		benchCase{"op=encode/impl=typedgraph", func(b *testing.B) {
+			server := srv.URL + "/v1.0/"
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := gen.NewUpdateUserRequest(server, id, patch); err != nil {
+					b.Fatal(err)
+				}
 			}
-			req.Header.Set("Content-Type", "application/json")
-		}
-	})
-	b.Run("op=encode/impl=typedgraph", func(b *testing.B) {
-		server := srv.URL + "/v1.0/"
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := gen.NewUpdateUserRequest(server, id, patch); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+		}},
+	)
 }
 
 // floorSend is the floor's write: encoding/json encodes in, net/http sends it with a static bearer,
