@@ -2,11 +2,14 @@ package graph_test
 
 import (
 	"flag"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/typedgraph/graph/gen"
 )
 
 var updateTemplate = flag.Bool("update-template", false, "rewrite api/templates/client.tmpl from oapi-codegen's client.tmpl and clientTemplatePatch")
@@ -119,4 +122,55 @@ func moduleDir(t *testing.T, path string) string {
 		t.Fatalf("module %s not found", path)
 	}
 	return d
+}
+
+// TestRequestBuilders pins what the patched builders produce: the URL for each shape of server URL,
+// path parameter and query, as sent.
+func TestRequestBuilders(t *testing.T) {
+	top, filter := gen.Top(5), gen.Filter("startswith(displayName,'A&B')")
+	tests := []struct {
+		name   string
+		build  func() (*http.Request, error)
+		method string
+		url    string
+	}{
+		{"list, server with trailing slash", func() (*http.Request, error) {
+			return gen.NewListUsersRequest("https://graph.microsoft.com/v1.0/", nil)
+		}, "GET", "https://graph.microsoft.com/v1.0/users"},
+		{"list, server without trailing slash", func() (*http.Request, error) {
+			return gen.NewListUsersRequest("https://graph.microsoft.com/v1.0", nil)
+		}, "GET", "https://graph.microsoft.com/v1.0/users"},
+		{"list with query", func() (*http.Request, error) {
+			return gen.NewListUsersRequest("https://graph.microsoft.com/v1.0/", &gen.ListUsersParams{Top: &top, Filter: &filter})
+		}, "GET", "https://graph.microsoft.com/v1.0/users?%24top=5&%24filter=startswith%28displayName%2C%27A%26B%27%29"},
+		{"guest UPN is escaped", func() (*http.Request, error) {
+			return gen.NewGetUserRequest("https://graph.microsoft.com/v1.0/", "ada_contoso.test#EXT#@fabrikam.test", nil)
+		}, "GET", "https://graph.microsoft.com/v1.0/users/ada_contoso.test%23EXT%23@fabrikam.test"},
+		{"a dot-dot id is sent as written", func() (*http.Request, error) {
+			return gen.NewGetUserRequest("https://graph.microsoft.com/v1.0/", "..", nil)
+		}, "GET", "https://graph.microsoft.com/v1.0/users/.."},
+		{"a slash in an id stays in its segment", func() (*http.Request, error) {
+			return gen.NewDeleteUserRequest("https://graph.microsoft.com/v1.0/", "a/../b", nil)
+		}, "DELETE", "https://graph.microsoft.com/v1.0/users/a%2F..%2Fb"},
+		{"count", func() (*http.Request, error) {
+			return gen.NewCountUsersRequest("https://graph.microsoft.com/v1.0/", nil)
+		}, "GET", "https://graph.microsoft.com/v1.0/users/$count"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := tt.build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if req.Method != tt.method || req.URL.String() != tt.url {
+				t.Errorf("got %s %s, want %s %s", req.Method, req.URL, tt.method, tt.url)
+			}
+			if req.Host != "graph.microsoft.com" {
+				t.Errorf("Host = %q", req.Host)
+			}
+		})
+	}
+	if _, err := gen.NewListUsersRequest("://not a url", nil); err == nil {
+		t.Error("a malformed server URL gave no error")
+	}
 }
