@@ -238,7 +238,8 @@ func noRelease() {}
 // slot to its Close. A body whose Content-Length is declared and within the limit needs neither when
 // there is no slot to release: net/http's transports end such a body at its declared length (and fail
 // a connection that sends more), so it is returned as it is, without a wrapper to allocate and call
-// through. A declared length over the limit fails at once, before anything is read.
+// through. A declared length over the limit fails at once, before anything is read. (A RoundTripper of
+// the caller's own that sends more than it declares is trusted code, like the rest of the program.)
 func (d *doer) capBody(resp *http.Response, release func()) (*http.Response, error) {
 	if resp.ContentLength > maxBody {
 		resp.Body.Close() // not drained: the connection goes, rather than read what was refused
