@@ -428,3 +428,8 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request, key, 
 	}
 	s.noContent(w, r)
 }
+
+// listGroups implements GET /groups.
+func (s *Server) listGroups(w http.ResponseWriter, r *http.Request, q queryParams) {
+	s.list(w, r, q, groupType, func(d *directory) []*objRec { return d.groups })
+}

@@ -1,0 +1,249 @@
+package graphtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// list serves a page of the collection of et that table returns (live
+// objects in insertion order; called with the directory lock held).
+func (s *Server) list(w http.ResponseWriter, r *http.Request, q queryParams, et *entityType, table func(*directory) []*objRec) {
+	lq, qerr := s.parseListQuery(r, q, et, false)
+	if qerr != nil {
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
+		return
+	}
+	page := make([]json.RawMessage, 0, lq.top)
+	item := func(u *objRec) json.RawMessage {
+		if lq.sel == nil {
+			return u.defaultJSON(et)
+		}
+		return marshal(project(et, u.props, lq.sel))
+	}
+	var next string
+	total := -1
+	d := s.dir
+	d.mu.RLock()
+	recs := table(d)
+	if lq.count {
+		if lq.filter == nil && lq.search == nil {
+			total = len(recs)
+		} else {
+			total = 0
+			for _, u := range recs {
+				if lq.match(u.props) {
+					total++
+				}
+			}
+		}
+	}
+	if lq.order == nil {
+		// Insertion order; the token holds the last ord returned, so paging
+		// stays exact while users are added or deleted.
+		start := 0
+		if tok := q.get("$skiptoken"); tok != "" {
+			nums, ok := decodeToken(tok, "o", 1)
+			if !ok {
+				d.mu.RUnlock()
+				s.GraphError(w, r, http.StatusBadRequest, errExpiredToken.code, errExpiredToken.msg)
+				return
+			}
+			start = after(recs, nums[0])
+		}
+		var lastOrd uint64
+		for i := start; i < len(recs); i++ {
+			u := recs[i]
+			if !lq.match(u.props) {
+				continue
+			}
+			if len(page) == lq.top {
+				next = encodeToken("o", lastOrd)
+				break
+			}
+			page = append(page, item(u))
+			lastOrd = u.ord
+		}
+	} else {
+		// Sorted: an offset into the sorted result.
+		var matches []*objRec
+		for _, u := range recs {
+			if lq.match(u.props) {
+				matches = append(matches, u)
+			}
+		}
+		slices.SortStableFunc(matches, func(a, b *objRec) int {
+			for _, o := range lq.order {
+				c := sortCompare(a.props[o.prop], b.props[o.prop])
+				if o.desc {
+					c = -c
+				}
+				if c != 0 {
+					return c
+				}
+			}
+			return 0
+		})
+		off := uint64(0)
+		if tok := q.get("$skiptoken"); tok != "" {
+			nums, ok := decodeToken(tok, "s", 1)
+			if !ok {
+				d.mu.RUnlock()
+				s.GraphError(w, r, http.StatusBadRequest, errExpiredToken.code, errExpiredToken.msg)
+				return
+			}
+			off = min(nums[0], uint64(len(matches)))
+		}
+		end := min(off+uint64(lq.top), uint64(len(matches)))
+		for _, u := range matches[off:end] {
+			page = append(page, item(u))
+		}
+		if end < uint64(len(matches)) {
+			next = encodeToken("s", end)
+		}
+	}
+	d.mu.RUnlock()
+
+	var count *int
+	if total >= 0 {
+		count = &total
+	}
+	if next != "" {
+		next = s.link(r, q, "$skiptoken", next)
+	}
+	s.writeODataBytes(w, r, http.StatusOK, collectionJSON(s.context(et, lq.sel, false), count, next, page))
+}
+
+// getObject implements GET of one object of et found by find:
+// /users/{id | userPrincipalName} with (*directory).lookup, /groups/{id}
+// with (*directory).groupByKey.
+func (s *Server) getObject(w http.ResponseWriter, r *http.Request, q queryParams, key string, et *entityType, find func(*directory, string) *objRec) {
+	if err := checkOptions(q, "$select", "$expand"); err != nil {
+		s.GraphError(w, r, http.StatusBadRequest, err.code, err.msg)
+		return
+	}
+	sel, err := parseSelect(et, q.get("$select"))
+	if err != nil {
+		qe := err.(*queryError)
+		s.GraphError(w, r, http.StatusBadRequest, qe.code, qe.msg)
+		return
+	}
+	d := s.dir
+	d.mu.RLock()
+	var props map[string]any
+	if o := find(d, key); o != nil {
+		props = o.props
+	}
+	d.mu.RUnlock()
+	if props == nil {
+		s.notFound(w, r, key)
+		return
+	}
+	out := project(et, props, sel)
+	out["@odata.context"] = s.context(et, sel, true)
+	s.writeOData(w, r, http.StatusOK, out)
+}
+
+// decodeObject decodes a JSON object request body.
+func decodeObject(body []byte) (map[string]any, *queryError) {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&m); err != nil || m == nil || dec.More() {
+		return nil, &queryError{code: "BadRequest",
+			msg: "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format."}
+	}
+	return m, nil
+}
+
+// checkWrite validates the properties of a POST or PATCH body for et: known
+// names, values of the right type, a userPrincipalName in the tenant's
+// domain. Instance annotations ("@odata.type", ...) are dropped.
+func (s *Server) checkWrite(et *entityType, m map[string]any) *queryError {
+	for k, v := range m {
+		if strings.HasPrefix(k, "@") {
+			delete(m, k)
+			continue
+		}
+		if _, ok := et.props[k]; !ok {
+			return &queryError{code: "BadRequest", msg: fmt.Sprintf(
+				"The property '%s' does not exist on type '%s'. Make sure to only use property names that are defined by the type or mark the type as open type.", k, et.name)}
+		}
+		if k == "id" {
+			return &queryError{code: "Request_BadRequest", msg: "Property 'id' is read-only and cannot be set."}
+		}
+		if !et.valid(k, v) {
+			return &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Invalid value specified for property '%s' of resource '%s'.", k, et.resource())}
+		}
+	}
+	if upn, ok := m["userPrincipalName"].(string); ok && et == userType {
+		_, domain, found := strings.Cut(upn, "@")
+		if !found || !strings.EqualFold(domain, s.Domain) {
+			return &queryError{code: "Request_BadRequest",
+				msg: "The domain portion of the userPrincipalName property is invalid. You must use one of the verified domain names in your organization."}
+		}
+	}
+	return nil
+}
+
+// deleteObject implements DELETE of one object: /users/{id | userPrincipalName}
+// with (*directory).lookup and remove, /groups/{id} with groupByKey and
+// removeGroup.
+func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, key string, find func(*directory, string) *objRec, remove func(*directory, *objRec)) {
+	d := s.dir
+	d.mu.Lock()
+	o := find(d, key)
+	if o != nil {
+		remove(d, o)
+	}
+	d.mu.Unlock()
+	if o == nil {
+		s.notFound(w, r, key)
+		return
+	}
+	s.noContent(w, r)
+}
+
+// checkCreate decodes and validates the body of a POST creating an object of
+// et: a JSON object of known, well-typed properties with every required one.
+func (s *Server) checkCreate(et *entityType, body []byte) (map[string]any, *queryError) {
+	m, qerr := s.checkUpdate(et, body)
+	if qerr != nil {
+		return nil, qerr
+	}
+	for _, req := range et.required {
+		if m[req] == nil {
+			return nil, &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Property '%s' is required when creating the object.", req)}
+		}
+	}
+	return m, nil
+}
+
+// checkUpdate decodes the body of a PATCH to an object of et and validates it
+// with checkWrite; checkCreate builds on it.
+func (s *Server) checkUpdate(et *entityType, body []byte) (map[string]any, *queryError) {
+	m, qerr := decodeObject(body)
+	if qerr == nil {
+		qerr = s.checkWrite(et, m)
+	}
+	return m, qerr
+}
+
+// merged returns a new map of props with the PATCH body m applied: a value
+// sets a property, JSON null removes it. props is not modified.
+func merged(props, m map[string]any) map[string]any {
+	out := make(map[string]any, len(props)+len(m))
+	for k, v := range props {
+		out[k] = v
+	}
+	for k, v := range m {
+		if v == nil {
+			delete(out, k)
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
