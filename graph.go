@@ -202,6 +202,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A typed call whose 2xx body is not what its operation declares fails as an iterator does.
+	c.ClientWithResponses.ResponseError = bodyError
 	return c, nil
 }
 

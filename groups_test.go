@@ -43,40 +43,74 @@ func TestGroupsPagesCompleteAndInOrder(t *testing.T) {
 	}
 }
 
-func TestGroupMembersPagesWithTypes(t *testing.T) {
-	client, fake := newFakeClient(t, graphtest.Options{Users: 7})
-	gid, err := fake.AddGroup(map[string]any{"displayName": "Team", "mailNickname": "team", "mailEnabled": false, "securityEnabled": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := fake.AddGroup(map[string]any{"displayName": "Sub", "mailNickname": "sub", "mailEnabled": false, "securityEnabled": true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, id := range append(fake.UserIDs(), sub) {
-		if err := client.AddGroupMember(context.Background(), gid, id); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var users, groups int
-	for m, err := range client.GroupMembers(context.Background(), gid, &graph.ListGroupMembersParams{Top: graph.Ptr(3)}) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch *m.ODataType {
-		case "#microsoft.graph.user":
-			users++
-		case "#microsoft.graph.group":
-			groups++
-		default:
-			t.Errorf("member %s of type %s", *m.ID, *m.ODataType)
-		}
-	}
-	if users != 7 || groups != 1 {
-		t.Errorf("%d users and %d groups, want 7 and 1", users, groups)
-	}
-	if n := fake.Requests(graphtest.OpListGroupMembers); n != 3 {
-		t.Errorf("%d member pages, want 3", n)
+// TestGroupMembersAreTyped reads a group's members, users and a group, from the fake: each comes back
+// as a User or a Group with the properties Graph sent, one request per page and none per member.
+func TestGroupMembersAreTyped(t *testing.T) {
+	for _, sel := range [][]string{nil, {"id", "displayName", "mail", "userPrincipalName"}} {
+		t.Run(fmt.Sprint("select ", sel), func(t *testing.T) {
+			client, fake := newFakeClient(t, graphtest.Options{Users: 7})
+			gid, err := fake.AddGroup(map[string]any{"displayName": "Team", "mailNickname": "team", "mailEnabled": false, "securityEnabled": true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sub, err := fake.AddGroup(map[string]any{"displayName": "Sub", "mail": "sub@contoso.example", "mailNickname": "sub", "mailEnabled": true, "securityEnabled": false})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, id := range append(fake.UserIDs(), sub) {
+				if err := client.AddGroupMember(context.Background(), gid, id); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var users, groups int
+			for m, err := range client.GroupMembers(context.Background(), gid, &graph.ListGroupMembersParams{Top: graph.Ptr(3), Select: sel}) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch m.Type() {
+				case graph.ODataTypeUser:
+					users++
+					u, ok := m.User()
+					if _, isGroup := m.Group(); !ok || isGroup {
+						t.Fatalf("user member: User() ok %v, Group() ok %v", ok, isGroup)
+					}
+					want, _ := fake.User(m.ID())
+					if u.ID == nil || *u.ID != want["id"] {
+						t.Errorf("ID() %q, User().ID %v", m.ID(), u.ID)
+					}
+					for prop, got := range map[string]graph.Nullable[string]{"displayName": u.DisplayName, "mail": u.Mail, "userPrincipalName": u.UserPrincipalName} {
+						if v, err := got.Get(); err != nil || v != want[prop] {
+							t.Errorf("user %s: %s = %q (%v), want %v", m.ID(), prop, v, err, want[prop])
+						}
+					}
+				case graph.ODataTypeGroup:
+					groups++
+					g, ok := m.Group()
+					if !ok || m.ID() != sub {
+						t.Fatalf("group member %q: Group() ok %v", m.ID(), ok)
+					}
+					if name, _ := g.DisplayName.Get(); name != "Sub" {
+						t.Errorf("group displayName = %q", name)
+					}
+					if mail, _ := g.Mail.Get(); mail != "sub@contoso.example" {
+						t.Errorf("group mail = %q", mail)
+					}
+				default:
+					t.Errorf("member %s of type %s", m.ID(), m.Type())
+				}
+			}
+			if users != 7 || groups != 1 {
+				t.Errorf("%d users and %d groups, want 7 and 1", users, groups)
+			}
+			if n := fake.Requests(graphtest.OpListGroupMembers); n != 3 {
+				t.Errorf("%d member pages, want 3", n)
+			}
+			for _, op := range []string{graphtest.OpGetUser, graphtest.OpGetGroup} {
+				if n := fake.Requests(op); n != 0 {
+					t.Errorf("%d %s requests, want none", n, op)
+				}
+			}
+		})
 	}
 }
 
@@ -132,11 +166,11 @@ func TestAddGroupMember(t *testing.T) {
 	t.Run("sends the directoryObjects reference", func(t *testing.T) {
 		f := newFakeGraph(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
 		c := newTestClient(t, f.URL+"/v1.0")
-		if err := c.AddGroupMember(context.Background(), "g/1", "u 1"); err != nil {
+		if err := c.AddGroupMember(context.Background(), "g 1", "u 1"); err != nil {
 			t.Fatal(err)
 		}
 		r := f.requests()[0]
-		if r.Method != "POST" || r.RawPath != "/v1.0/groups/g%2F1/members/$ref" {
+		if r.Method != "POST" || r.RawPath != "/v1.0/groups/g%201/members/$ref" {
 			t.Errorf("sent %s %s", r.Method, r.RawPath)
 		}
 		want := fmt.Sprintf(`{"@odata.id":%q}`, f.URL+"/v1.0/directoryObjects/u%201")

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -1529,6 +1530,10 @@ func NewDeleteGroupRequest(server string, groupID GroupID, params *DeleteGroupPa
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/groups/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
@@ -1562,6 +1567,10 @@ func NewGetGroupRequest(server string, groupID GroupID, params *GetGroupParams) 
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group-id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("group-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -1637,6 +1646,10 @@ func NewUpdateGroupRequestWithBody(server string, groupID GroupID, contentType s
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/groups/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodPatch, strings.TrimSuffix(server, "/")+operationPath, body)
@@ -1657,6 +1670,10 @@ func NewListGroupMembersRequest(server string, groupID GroupID, params *ListGrou
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group-id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("group-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -1819,6 +1836,10 @@ func NewAddGroupMemberRequestWithBody(server string, groupID GroupID, contentTyp
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/groups/%s/members/$ref", pathParam0)
 
 	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
@@ -1842,10 +1863,18 @@ func NewRemoveGroupMemberRequest(server string, groupID GroupID, directoryObject
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "directoryObject-id", directoryObjectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("directoryObject-id", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -2164,6 +2193,10 @@ func NewDeleteUserRequest(server string, userID UserID, params *DeleteUserParams
 		return nil, err
 	}
 
+	if err := checkPathParam("user-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/users/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
@@ -2197,6 +2230,10 @@ func NewGetUserRequest(server string, userID UserID, params *GetUserParams) (*ht
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user-id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("user-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2272,6 +2309,10 @@ func NewUpdateUserRequestWithBody(server string, userID UserID, contentType stri
 		return nil, err
 	}
 
+	if err := checkPathParam("user-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/users/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodPatch, strings.TrimSuffix(server, "/")+operationPath, body)
@@ -2292,6 +2333,10 @@ func NewListUserMemberOfRequest(server string, userID UserID, params *ListUserMe
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user-id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("user-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2420,6 +2465,38 @@ func NewListUserMemberOfRequest(server string, userID UserID, params *ListUserMe
 	return req, nil
 }
 
+// PathParamError reports a path parameter that a request builder refused before building anything:
+// empty, or one that would change the request's path (".", "..", or holding "/" or "\").
+type PathParamError struct {
+	Param string // the parameter's name in the OpenAPI description, such as "user-id"
+	Value string // the value given
+}
+
+func (e *PathParamError) Error() string {
+	if e.Value == "" {
+		return "graph: empty " + e.Param
+	}
+	return fmt.Sprintf("graph: %s %q would change the request path", e.Param, e.Value)
+}
+
+// CheckPathParam returns a *PathParamError when value, a path parameter as it appears in the path
+// (escaped), is empty or would change the path once a server decodes it: ".", "..", or a value
+// holding "/" or "\". name is the parameter's name, such as "user-id".
+func CheckPathParam(name, value string) error {
+	return checkPathParam(name, value)
+}
+
+func checkPathParam(name, value string) error {
+	v, err := url.PathUnescape(value)
+	if err != nil {
+		v = value
+	}
+	if v == "" || v == "." || v == ".." || strings.ContainsAny(v, "/\\") {
+		return &PathParamError{Param: name, Value: v}
+	}
+	return nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2434,9 +2511,27 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 	return nil
 }
 
+// ErrUnexpectedBody is returned by a Parse function for a 2xx answer whose status the operation
+// declares a JSON body for, when the answer does not carry JSON.
+var ErrUnexpectedBody = errors.New("graph: the response body is not the JSON the operation declares")
+
 // ClientWithResponses builds on ClientInterface to offer response payloads
 type ClientWithResponses struct {
 	ClientInterface
+
+	// ResponseError, when set, turns the error of a Parse function (a body that could not be read,
+	// ErrUnexpectedBody, or a body that does not decode into the declared type) into the error the
+	// WithResponse call returns.
+	ResponseError func(rsp *http.Response, err error) error
+}
+
+// parseWith parses rsp with parse, passing an error through c.ResponseError.
+func parseWith[R any](c *ClientWithResponses, rsp *http.Response, parse func(*http.Response) (*R, error)) (*R, error) {
+	r, err := parse(rsp)
+	if err != nil && c.ResponseError != nil {
+		return nil, c.ResponseError(rsp, err)
+	}
+	return r, err
 }
 
 // NewClientWithResponses creates a new ClientWithResponses, which wraps
@@ -2446,7 +2541,7 @@ func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithRes
 	if err != nil {
 		return nil, err
 	}
-	return &ClientWithResponses{client}, nil
+	return &ClientWithResponses{ClientInterface: client}, nil
 }
 
 // WithBaseURL overrides the baseURL.
@@ -3361,7 +3456,7 @@ func (c *ClientWithResponses) ListGroupsWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseListGroupsResponse(rsp)
+	return parseWith(c, rsp, ParseListGroupsResponse)
 }
 
 // CreateGroupWithBodyWithResponse Create group
@@ -3374,7 +3469,7 @@ func (c *ClientWithResponses) CreateGroupWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseCreateGroupResponse)
 }
 
 // CreateGroupWithResponse Create group
@@ -3387,7 +3482,7 @@ func (c *ClientWithResponses) CreateGroupWithResponse(ctx context.Context, body 
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseCreateGroupResponse)
 }
 
 // DeleteGroupWithResponse Delete group
@@ -3400,7 +3495,7 @@ func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, group
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteGroupResponse(rsp)
+	return parseWith(c, rsp, ParseDeleteGroupResponse)
 }
 
 // GetGroupWithResponse Get group
@@ -3413,7 +3508,7 @@ func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, groupID 
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetGroupResponse(rsp)
+	return parseWith(c, rsp, ParseGetGroupResponse)
 }
 
 // UpdateGroupWithBodyWithResponse Update group
@@ -3426,7 +3521,7 @@ func (c *ClientWithResponses) UpdateGroupWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateGroupResponse)
 }
 
 // UpdateGroupWithResponse Update group
@@ -3439,7 +3534,7 @@ func (c *ClientWithResponses) UpdateGroupWithResponse(ctx context.Context, group
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateGroupResponse)
 }
 
 // ListGroupMembersWithResponse List a group's direct members
@@ -3452,7 +3547,7 @@ func (c *ClientWithResponses) ListGroupMembersWithResponse(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListGroupMembersResponse(rsp)
+	return parseWith(c, rsp, ParseListGroupMembersResponse)
 }
 
 // AddGroupMemberWithBodyWithResponse Add a member to a group
@@ -3465,7 +3560,7 @@ func (c *ClientWithResponses) AddGroupMemberWithBodyWithResponse(ctx context.Con
 	if err != nil {
 		return nil, err
 	}
-	return ParseAddGroupMemberResponse(rsp)
+	return parseWith(c, rsp, ParseAddGroupMemberResponse)
 }
 
 // AddGroupMemberWithResponse Add a member to a group
@@ -3478,7 +3573,7 @@ func (c *ClientWithResponses) AddGroupMemberWithResponse(ctx context.Context, gr
 	if err != nil {
 		return nil, err
 	}
-	return ParseAddGroupMemberResponse(rsp)
+	return parseWith(c, rsp, ParseAddGroupMemberResponse)
 }
 
 // RemoveGroupMemberWithResponse Remove a member from a group
@@ -3491,7 +3586,7 @@ func (c *ClientWithResponses) RemoveGroupMemberWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseRemoveGroupMemberResponse(rsp)
+	return parseWith(c, rsp, ParseRemoveGroupMemberResponse)
 }
 
 // ListUsersWithResponse List users
@@ -3506,7 +3601,7 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListUsersResponse(rsp)
+	return parseWith(c, rsp, ParseListUsersResponse)
 }
 
 // CreateUserWithBodyWithResponse Create user
@@ -3521,7 +3616,7 @@ func (c *ClientWithResponses) CreateUserWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateUserResponse(rsp)
+	return parseWith(c, rsp, ParseCreateUserResponse)
 }
 
 // CreateUserWithResponse Create user
@@ -3536,7 +3631,7 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, body C
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateUserResponse(rsp)
+	return parseWith(c, rsp, ParseCreateUserResponse)
 }
 
 // CountUsersWithResponse Count users
@@ -3551,7 +3646,7 @@ func (c *ClientWithResponses) CountUsersWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseCountUsersResponse(rsp)
+	return parseWith(c, rsp, ParseCountUsersResponse)
 }
 
 // DeltaUsersWithResponse Track changes to users
@@ -3566,7 +3661,7 @@ func (c *ClientWithResponses) DeltaUsersWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeltaUsersResponse(rsp)
+	return parseWith(c, rsp, ParseDeltaUsersResponse)
 }
 
 // DeleteUserWithResponse Delete user
@@ -3581,7 +3676,7 @@ func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, userID
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteUserResponse(rsp)
+	return parseWith(c, rsp, ParseDeleteUserResponse)
 }
 
 // GetUserWithResponse Get user
@@ -3596,7 +3691,7 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userID Us
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetUserResponse(rsp)
+	return parseWith(c, rsp, ParseGetUserResponse)
 }
 
 // UpdateUserWithBodyWithResponse Update user
@@ -3611,7 +3706,7 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateUserResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateUserResponse)
 }
 
 // UpdateUserWithResponse Update user
@@ -3626,7 +3721,7 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userID
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateUserResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateUserResponse)
 }
 
 // ListUserMemberOfWithResponse List a user's direct memberships
@@ -3641,7 +3736,7 @@ func (c *ClientWithResponses) ListUserMemberOfWithResponse(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListUserMemberOfResponse(rsp)
+	return parseWith(c, rsp, ParseListUserMemberOfResponse)
 }
 
 // ParseListGroupsResponse parses an HTTP response from a ListGroupsWithResponse call
@@ -3672,6 +3767,10 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode == 200 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -3705,6 +3804,10 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode == 201 && response.JSON201 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -3769,6 +3872,10 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 
 	}
 
+	if rsp.StatusCode == 200 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
+	}
+
 	return response, nil
 }
 
@@ -3829,6 +3936,10 @@ func ParseListGroupMembersResponse(rsp *http.Response) (*ListGroupMembersRespons
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode == 200 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -3922,6 +4033,10 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 
 	}
 
+	if rsp.StatusCode == 200 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
+	}
+
 	return response, nil
 }
 
@@ -3953,6 +4068,10 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode == 201 && response.JSON201 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -4012,6 +4131,10 @@ func ParseDeltaUsersResponse(rsp *http.Response) (*DeltaUsersResponse, error) {
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode == 200 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -4076,6 +4199,10 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 
 	}
 
+	if rsp.StatusCode == 200 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
+	}
+
 	return response, nil
 }
 
@@ -4136,6 +4263,10 @@ func ParseListUserMemberOfResponse(rsp *http.Response) (*ListUserMemberOfRespons
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode == 200 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil

@@ -238,6 +238,8 @@ type Server struct {
 	// counts maps each operation name to its request counter. The map is
 	// built once in NewServer and never changed; the counters are atomic.
 	counts map[string]*atomic.Int64
+	// graphTotal counts every request to the Graph listener, routed or not.
+	graphTotal atomic.Int64
 	// tokenSeq numbers issued tokens; revokedBelow is the first sequence
 	// number still valid after RevokeTokens.
 	tokenSeq, revokedBelow atomic.Uint64
@@ -429,6 +431,11 @@ func (s *Server) Requests(op string) int {
 	}
 	return 0
 }
+
+// GraphRequests returns how many requests reached the Graph listener, whatever their method and
+// path: those routed to an operation and those answered 400, 404 or 405 alike. A test that expects
+// a client to refuse a call before sending it checks that this does not move.
+func (s *Server) GraphRequests() int { return int(s.graphTotal.Load()) }
 
 // LastRequest returns the most recent request routed to op, and whether
 // there was one.

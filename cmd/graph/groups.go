@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/typedgraph/graph"
 )
@@ -49,9 +50,17 @@ var groupsCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags
 // groupColumns are the columns of graph groups list without --select.
 var groupColumns = []string{"id", "displayName", "mailNickname", "groupTypes", "securityEnabled"}
 
-// memberColumns are the columns of graph groups members without --select: what Graph's typed
-// directoryObject carries.
-var memberColumns = []string{"id", "@odata.type"}
+// memberColumns are the columns of graph groups members without --select: what every kind of
+// member carries.
+var memberColumns = []string{"id", "@odata.type", "displayName"}
+
+// memberPage is one page of group members, each decoded into the type its @odata.type names (the
+// generated page type keeps only their id and @odata.type).
+type memberPage struct {
+	ODataCount    graph.Nullable[int64]  `json:"@odata.count"`
+	ODataNextLink graph.Nullable[string] `json:"@odata.nextLink"`
+	Value         []graph.DirectoryItem  `json:"value"`
+}
 
 // groupIDArg and memberIDArg name the arguments of the groups commands in messages.
 const (
@@ -130,16 +139,17 @@ func (c *cli) groupsMembers(ctx context.Context, g *globalFlags, args []string) 
 		return err
 	}
 	defer done()
-	out := newListPrinter(c.stdout, c.wantJSON(g.json), columns(nil, memberColumns))
+	out := newListPrinter(c.stdout, c.wantJSON(g.json), columns(params.Select, memberColumns))
 	if !*all {
 		resp, err := client.ListGroupMembersWithResponse(ctx, id, params)
 		if err != nil {
 			return err
 		}
-		if resp.JSON200 == nil {
-			return errNoBody
+		var page memberPage
+		if err := json.Unmarshal(resp.Body, &page); err != nil {
+			return err
 		}
-		return printPage(c, out, "members", resp.JSON200.Value, resp.JSON200.ODataNextLink, resp.JSON200.ODataCount)
+		return printPage(c, out, "members", page.Value, page.ODataNextLink, page.ODataCount)
 	}
 	return printAll(c, out, "members", -1, *count, client.GroupMembers(ctx, id, params))
 }

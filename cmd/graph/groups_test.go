@@ -25,6 +25,11 @@ func TestGroupReadCommands(t *testing.T) {
 	f := newGroupsFake(t, 6, 5)
 	env := fakeEnv(f)
 	gid := f.GroupIDs()[1]
+	// The members of another group are users and a group, which each print as their own kind.
+	mixed := f.GroupIDs()[2]
+	if err := f.AddMember(mixed, f.GroupIDs()[3]); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -38,6 +43,8 @@ func TestGroupReadCommands(t *testing.T) {
 		{"groups_get_select_json", []string{"groups", "get", gid, "--select", "displayName,groupTypes,unseenCount"}, 0},
 		{"groups_members_table", []string{"groups", "members", gid, "--json=false", "--count"}, 0},
 		{"groups_members_all_json", []string{"groups", "members", gid, "--all", "--top", "2"}, 0},
+		{"groups_members_select_table", []string{"groups", "members", mixed, "--select", "id,displayName,mail", "--top", "5", "--json=false"}, 0},
+		{"groups_members_select_all_json", []string{"groups", "members", mixed, "--select", "id,displayName,mail,userPrincipalName", "--all"}, 0},
 		{"error_groups_get_missing", []string{"groups", "get", "00000000-0000-0000-0000-000000000000"}, 1},
 	}
 	for _, tt := range tests {

@@ -335,9 +335,10 @@ SYNOPSIS
 
 DESCRIPTION
     Lists the users, groups, devices, service principals and contacts that are direct members of
-    the group ID: one page, or every page with --all. Members are directory objects, which the
-    typed model knows by id and @odata.type (such as #microsoft.graph.user); read one with
-    graph users get or graph groups get. --count reports how many members the group has.
+    the group ID: one page, or every page with --all. Each member comes with its @odata.type
+    (such as #microsoft.graph.user) and the properties Graph sends for its kind; --select picks
+    them and names the table's columns (default id, @odata.type and displayName), e.g.
+    --select id,displayName,mail. --count reports how many members the group has.
 `
 
 const groupsAddMemberHelp = `NAME
