@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
 // The @odata.type values of the directory object kinds the SDK has a type for.
@@ -178,7 +179,7 @@ func odataTypeOf(data []byte) (string, bool) {
 				return "", true
 			}
 			v := data[i+1 : end-1]
-			if bytes.IndexByte(v, '\\') < 0 {
+			if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
 				return string(v), true
 			}
 			var s string

@@ -2,10 +2,12 @@ package graph_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -223,4 +225,79 @@ func TestAddGroupMember(t *testing.T) {
 			t.Errorf("%d requests sent", n)
 		}
 	})
+}
+
+// TestCreateGroupWithOwnersAndMembers creates groups with owners and members in one POST against the
+// fake: the binds carry directoryObjects URLs under the client's base URL, the fake applies them, and
+// its 400s (an unknown id, more than 20 link changes) come back as *graph.Error with no group made.
+func TestCreateGroupWithOwnersAndMembers(t *testing.T) {
+	client, fake := newFakeClient(t, graphtest.Options{Users: 25})
+	ctx := context.Background()
+	users := fake.UserIDs()
+	newGroup := func(nick string) graph.Group {
+		return graph.Group{DisplayName: graph.Value("Project " + nick), MailEnabled: graph.Value(false),
+			MailNickname: graph.Value(nick), SecurityEnabled: graph.Value(true)}
+	}
+
+	g, err := client.CreateGroup(ctx, newGroup("p1"), users[:2], users[2:5])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, _ := g.DisplayName.Get(); g.ID == nil || name != "Project p1" {
+		t.Fatalf("created %+v", g)
+	}
+	if got := fake.Owners(*g.ID); !slices.Equal(got, users[:2]) {
+		t.Errorf("owners %v, want %v", got, users[:2])
+	}
+	if got := fake.Members(*g.ID); !slices.Equal(got, users[2:5]) {
+		t.Errorf("members %v, want %v", got, users[2:5])
+	}
+	if n := fake.Requests(graphtest.OpCreateGroup); n != 1 {
+		t.Errorf("%d createGroup requests, want 1", n)
+	}
+	if n := fake.Requests(graphtest.OpAddGroupMember); n != 0 {
+		t.Errorf("%d addGroupMember requests, want none", n)
+	}
+	sent, _ := fake.LastRequest(graphtest.OpCreateGroup)
+	var body map[string]any
+	if err := json.Unmarshal(sent.Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := body["owners@odata.bind"], []any{fake.GraphURL + "/directoryObjects/" + users[0], fake.GraphURL + "/directoryObjects/" + users[1]}; !reflect.DeepEqual(got, want) {
+		t.Errorf("owners@odata.bind %v, want %v", got, want)
+	}
+	if body["displayName"] != "Project p1" || body["mailNickname"] != "p1" {
+		t.Errorf("the group's properties were not sent: %s", sent.Body)
+	}
+
+	// Without owners or members the body is the group alone.
+	g2, err := client.CreateGroup(ctx, newGroup("p2"), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent, _ = fake.LastRequest(graphtest.OpCreateGroup)
+	if strings.Contains(string(sent.Body), "odata.bind") || len(fake.Members(*g2.ID)) != 0 {
+		t.Errorf("sent %s", sent.Body)
+	}
+
+	for _, tc := range []struct {
+		name            string
+		owners, members []string
+		inMessage       string
+	}{
+		{"unknown member", users[:1], []string{users[1], "00000000-0000-4000-8000-00000000dead"}, "00000000-0000-4000-8000-00000000dead"},
+		{"21 link changes", users[:1], users[1:21], "more than 20"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(fake.GroupIDs())
+			_, err := client.CreateGroup(ctx, newGroup(strings.ReplaceAll(tc.name, " ", "-")), tc.owners, tc.members)
+			var gerr *graph.Error
+			if !errors.As(err, &gerr) || gerr.StatusCode != http.StatusBadRequest || !strings.Contains(gerr.Message, tc.inMessage) {
+				t.Fatalf("err = %v, want Graph's 400 mentioning %q", err, tc.inMessage)
+			}
+			if n := len(fake.GroupIDs()); n != before {
+				t.Errorf("%d groups, were %d: a refused request created one", n, before)
+			}
+		})
+	}
 }

@@ -16,7 +16,7 @@
 // token. Its directory is in memory, seeded with deterministic users.
 //
 // Tests observe what clients sent through counters ([Server.TokenRequests],
-// [Server.Requests]) and the request log ([Server.LastRequest],
+// [Server.Requests], [Server.GraphRequests]) and the request log ([Server.LastRequest],
 // [Server.Recorded]), and inject faults through interceptors
 // ([Server.InterceptGraph], [Server.InterceptIdentity]) and
 // [Server.RevokeTokens].
@@ -35,7 +35,9 @@
 // $count, $orderby, $skiptoken), GET /users/$count, GET /users/delta(),
 // GET, PATCH and DELETE /users/{id or userPrincipalName}, POST /users and
 // GET /users/{id}/memberOf; GET and POST /groups (POST requires
-// displayName, mailEnabled, mailNickname and securityEnabled), GET, PATCH
+// displayName, mailEnabled, mailNickname and securityEnabled, and applies
+// owners@odata.bind and members@odata.bind: 400 for an id that names no
+// user or group, or for more than 20 of them together), GET, PATCH
 // and DELETE /groups/{id}, GET /groups/{id}/members (paged, each member with
 // its @odata.type), POST /groups/{id}/members/$ref (400 when already a
 // member) and DELETE /groups/{id}/members/{member-id}/$ref (404 when not
