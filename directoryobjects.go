@@ -179,6 +179,12 @@ func odataTypeOf(data []byte) (string, bool) {
 				return "", true
 			}
 			v := data[i+1 : end-1]
+			switch string(v) { // compared without a copy; the constants spare one per item
+			case ODataTypeUser:
+				return ODataTypeUser, true
+			case ODataTypeGroup:
+				return ODataTypeGroup, true
+			}
 			if bytes.IndexByte(v, '\\') < 0 && utf8.Valid(v) {
 				return string(v), true
 			}

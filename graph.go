@@ -107,10 +107,13 @@ func (e *ConfigError) Error() string {
 
 // Client calls Microsoft Graph. Every generated typed call is available on it
 // (ListUsersWithResponse, GetUserWithResponse, ListGroupsWithResponse, ...), alongside the helpers
-// of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember).
+// of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember, CreateGroup,
+// DirectoryObjectURL).
 //
 // Any answer from Graph outside 2xx is returned as an error that errors.As turns into *Error, so the
-// generated responses' JSONDefault field stays nil.
+// generated responses' JSONDefault field stays nil. A 2xx answer whose body is not the JSON the
+// operation declares is an *UnexpectedResponseError, and an id that is empty or would change the
+// request's path a *PathParamError, sent nowhere.
 type Client struct {
 	*gen.ClientWithResponses
 

@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
+	"strings"
 
 	"github.com/typedgraph/graph"
 )
@@ -24,6 +27,14 @@ var groupResource = &resource[graph.Group]{
 			return nil, err
 		}
 		return resp.JSON201, nil
+	},
+	createFlags: func(fs *flag.FlagSet) func(context.Context, *graph.Client, *graph.Group) (*graph.Group, error) {
+		var owners, members idList
+		fs.Var(&owners, "owner", "make the user `ID` an owner of the new group (repeatable, or comma-separated)")
+		fs.Var(&members, "member", "make the directory object `ID` a member of the new group (repeatable, or comma-separated)")
+		return func(ctx context.Context, client *graph.Client, gr *graph.Group) (*graph.Group, error) {
+			return client.CreateGroup(ctx, *gr, owners, members)
+		}
 	},
 	update: func(ctx context.Context, client *graph.Client, id string, gr *graph.Group) error {
 		_, err := client.UpdateGroupWithResponse(ctx, id, *gr)
@@ -60,6 +71,20 @@ type memberPage struct {
 	ODataCount    graph.Nullable[int64]  `json:"@odata.count"`
 	ODataNextLink graph.Nullable[string] `json:"@odata.nextLink"`
 	Value         []graph.DirectoryItem  `json:"value"`
+}
+
+// idList is a flag naming object ids, given repeatedly or comma-separated.
+type idList []string
+
+func (l *idList) String() string { return strings.Join(*l, ",") }
+
+func (l *idList) Set(s string) error {
+	ids := splitList(s)
+	if len(ids) == 0 {
+		return errors.New("empty id")
+	}
+	*l = append(*l, ids...)
+	return nil
 }
 
 // groupIDArg and memberIDArg name the arguments of the groups commands in messages.

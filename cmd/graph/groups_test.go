@@ -142,3 +142,38 @@ func TestGroupCreateInputErrors(t *testing.T) {
 		t.Errorf("%d requests sent", n)
 	}
 }
+
+// TestGroupCreateWithOwnersAndMembers creates a group with --owner and --member: one request sets
+// both, and Graph's 400 for an id that names nothing is exit 1 with no group created.
+func TestGroupCreateWithOwnersAndMembers(t *testing.T) {
+	t.Parallel()
+	f := newGroupsFake(t, 4, 0)
+	env := fakeEnv(f)
+	users := f.UserIDs()
+	const group = `{"displayName": "Falcon", "mailEnabled": false, "mailNickname": "falcon", "securityEnabled": true}`
+	r := runCLI(t, invocation{env: env, stdin: group},
+		"groups", "create", "--json", "-", "--owner", users[0], "--member", users[1]+","+users[2], "--member", users[3])
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	gid := f.GroupIDs()[0]
+	if got := f.Owners(gid); !slices.Equal(got, users[:1]) {
+		t.Errorf("owners %v", got)
+	}
+	if got := f.Members(gid); !slices.Equal(got, users[1:]) {
+		t.Errorf("members %v", got)
+	}
+	if n := f.Requests(graphtest.OpCreateGroup); n != 1 {
+		t.Errorf("%d createGroup requests", n)
+	}
+
+	r = runCLI(t, invocation{env: env, stdin: strings.ReplaceAll(group, "falcon", "owl")},
+		"groups", "create", "--json", "-", "--member", "00000000-0000-4000-8000-000000000000")
+	if r.code != 1 || !strings.Contains(r.stderr, "400") || len(f.GroupIDs()) != 1 {
+		t.Errorf("unknown member: exit %d, stderr %q, %d groups", r.code, r.stderr, len(f.GroupIDs()))
+	}
+	r = runCLI(t, invocation{env: env, stdin: group}, "groups", "create", "--json", "-", "--member", ",")
+	if r.code != 2 {
+		t.Errorf("empty --member: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -241,7 +241,7 @@ SYNOPSIS
     graph groups list          [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
                                [--top N] [--all] [--count] [--eventual]
     graph groups get           ID [--select PROPS]
-    graph groups create        --json FILE|-
+    graph groups create        --json FILE|- [--owner ID]... [--member ID]...
     graph groups update        ID --json FILE|-
     graph groups delete        ID
     graph groups members       ID [--select PROPS] [--top N] [--all] [--count]
@@ -288,7 +288,7 @@ const groupsCreateHelp = `NAME
     graph groups create - create a group
 
 SYNOPSIS
-    graph groups create --json FILE|- [connection options]
+    graph groups create --json FILE|- [--owner ID]... [--member ID]... [connection options]
 
 DESCRIPTION
     Creates a group from a JSON object in FILE, or on standard input with -, and shows the group
@@ -300,6 +300,11 @@ DESCRIPTION
 
     A Microsoft 365 group adds "groupTypes": ["Unified"] with mailEnabled true. The object is
     checked before it is sent, as with graph users create.
+
+    --owner and --member set the group's owners and members in the same request
+    (owners@odata.bind, members@odata.bind). A group the app creates without an owner has none.
+    Graph takes at most 20 owners and members together, and refuses the whole request (400) beyond
+    that or for an id that names nothing; add more with graph groups add-member.
 `
 
 const groupsUpdateHelp = `NAME

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 
 	"github.com/typedgraph/graph"
 )
@@ -21,6 +22,10 @@ type resource[T any] struct {
 	create func(ctx context.Context, client *graph.Client, v *T) (*T, error)
 	update func(ctx context.Context, client *graph.Client, id string, v *T) error
 	delete func(ctx context.Context, client *graph.Client, id string) error
+
+	// createFlags, when set, registers create's own flags on fs and returns the create call that
+	// uses their values (graph groups create --owner and --member).
+	createFlags func(fs *flag.FlagSet) func(ctx context.Context, client *graph.Client, v *T) (*T, error)
 }
 
 // cmd returns the full name of the command verb on r, e.g. "graph users get".
@@ -58,6 +63,10 @@ func (r *resource[T]) createCmd(c *cli, ctx context.Context, g *globalFlags, arg
 	fs := newFlagSet(cmd)
 	g.conn.register(fs) // --json names the input here, so the output follows the terminal
 	input := fs.String("json", "", "read the "+r.noun+" as a JSON object from `FILE`, or from standard input with -")
+	create := r.create
+	if r.createFlags != nil {
+		create = r.createFlags(fs)
+	}
 	if _, err := c.ids(fs, cmd, args, r.createHelp); err != nil {
 		return err
 	}
@@ -70,7 +79,7 @@ func (r *resource[T]) createCmd(c *cli, ctx context.Context, g *globalFlags, arg
 		return err
 	}
 	defer done()
-	v, err := r.create(ctx, client, in)
+	v, err := create(ctx, client, in)
 	if err != nil {
 		return err
 	}
