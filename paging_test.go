@@ -176,43 +176,29 @@ func TestUsersYieldsErrorOnce(t *testing.T) {
 	}
 }
 
-// TestUserMemberOf reads a user's memberships from the fake: each comes back as a Group with the
-// displayName and mail Graph sent, one request per page.
 func TestUserMemberOf(t *testing.T) {
 	client, fake := newFakeClient(t, graphtest.Options{Users: 1})
 	uid := fake.UserIDs()[0]
-	want := map[string]string{} // id -> displayName
 	for i := range 3 {
-		name := fmt.Sprint("group ", i)
-		gid, err := fake.AddGroup(map[string]any{"displayName": name, "mail": fmt.Sprintf("g%d@contoso.example", i)})
+		gid, err := fake.AddGroup(map[string]any{"displayName": fmt.Sprint("group ", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := fake.AddMember(gid, uid); err != nil {
 			t.Fatal(err)
 		}
-		want[gid] = name
 	}
 	n := 0
 	for obj, err := range client.UserMemberOf(context.Background(), uid, &graph.ListUserMemberOfParams{Top: graph.Ptr(2)}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		g, ok := obj.Group()
-		if !ok || obj.Type() != graph.ODataTypeGroup {
-			t.Fatalf("@odata.type = %q, Group() ok %v", obj.Type(), ok)
-		}
-		name, _ := g.DisplayName.Get()
-		mail, _ := g.Mail.Get()
-		if name != want[obj.ID()] || mail != fmt.Sprintf("g%d@contoso.example", n) {
-			t.Errorf("group %s: displayName %q, mail %q", obj.ID(), name, mail)
+		if obj.Type() != graph.ODataTypeGroup {
+			t.Errorf("@odata.type = %v", obj.Type())
 		}
 		n++
 	}
 	if n != 3 {
 		t.Errorf("%d memberships, want 3", n)
-	}
-	if got := fake.Requests(graphtest.OpListUserMemberOf); got != 2 {
-		t.Errorf("%d requests, want 2 (one per page)", got)
 	}
 }
