@@ -247,11 +247,6 @@ type UnexpectedResponseError struct {
 // Unwrap returns Err.
 func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
 
-// PathParamError reports an id (a path parameter) refused before any request was sent: empty, or one
-// that would change the request's path (".", "..", or holding "/" or "\"). Every typed call and
-// helper checks its ids this way; Param names the parameter ("user-id", "group-id", ...).
-type PathParamError = gen.PathParamError
-
 func (e *UnexpectedResponseError) Error() string {
 	s := "graph: unexpected " + strconv.Itoa(e.StatusCode) + " response"
 	if e.ContentType != "" {

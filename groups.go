@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"iter"
-	"net/url"
 	"strconv"
 
 	"github.com/typedgraph/graph/gen"
@@ -86,17 +85,6 @@ func (c *Client) AddGroupMember(ctx context.Context, groupID, memberID string) e
 	}
 	_, err = c.ClientWithResponses.AddGroupMemberWithResponse(ctx, groupID, ReferenceCreate{ODataID: &ref})
 	return err
-}
-
-// DirectoryObjectURL returns the URL Graph takes as a reference to the directory object id (a user, a
-// group, a device, ...) in @odata.id and @odata.bind: "<base URL>/directoryObjects/<id>". An empty id,
-// or one that would change the path, is a *PathParamError.
-func (c *Client) DirectoryObjectURL(id string) (string, error) {
-	escaped := url.PathEscape(id)
-	if err := gen.CheckPathParam("directoryObject-id", escaped); err != nil {
-		return "", err
-	}
-	return c.server + "directoryObjects/" + escaped, nil
 }
 
 // CreateGroup creates group (POST /groups) with the directory objects ownerIDs as its owners and

@@ -6,15 +6,11 @@ package graph
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"iter"
 	"mime"
-	"net"
 	"net/http"
 	"strings"
-
-	"github.com/typedgraph/graph/gen"
 )
 
 // pages iterates the items of a paged collection, starting with first. P is the page type, and split
@@ -92,39 +88,6 @@ func unexpected(resp *http.Response, reason string) *UnexpectedResponseError {
 		RequestID:   resp.Header.Get("request-id"),
 		Reason:      reason,
 	}
-}
-
-// bodyError is the error for a 2xx answer whose body could not be read or decoded (err), one model
-// for the iterators and the typed calls (whose generated client hands it its Parse functions'
-// errors): the context's error when the caller's context ended while the body was read,
-// ErrBodyTooLarge, or an *UnexpectedResponseError wrapping err.
-func bodyError(resp *http.Response, err error) error {
-	if resp.Request != nil {
-		if cerr := resp.Request.Context().Err(); cerr != nil {
-			return cerr
-		}
-	}
-	if errors.Is(err, ErrBodyTooLarge) {
-		return ErrBodyTooLarge
-	}
-	var (
-		reason string
-		netErr net.Error
-	)
-	switch {
-	case errors.Is(err, gen.ErrUnexpectedBody):
-		reason = "the body is not JSON"
-		if isJSON(canonicalGet(resp.Header, "Content-Type")) {
-			reason = "the body is not the JSON the operation declares"
-		}
-	case errors.As(err, &netErr):
-		reason = "reading the body: " + err.Error()
-	default: // a syntax or type error, or a body cut short (io.ErrUnexpectedEOF)
-		reason = "malformed JSON: " + err.Error()
-	}
-	e := unexpected(resp, reason)
-	e.Err = err
-	return e
 }
 
 // isJSON reports whether a Content-Type names JSON. Only the media type decides; its parameters
