@@ -90,3 +90,34 @@ func TestCreateGroupBinds(t *testing.T) {
 		}
 	}
 }
+
+func FuzzTakeBinds(f *testing.F) {
+	for _, s := range []string{
+		`{"members@odata.bind":["https://graph.microsoft.com/v1.0/directoryObjects/u1"],"owners@odata.bind":["https://graph.microsoft.com/v1.0/users/u2"]}`,
+		`{"members@odata.bind":"x"}`, `{"members@odata.bind":[1,null,{}]}`, `{"owners@odata.bind":["http://[::1"]}`,
+		`{"members@odata.bind":["/groups/"]}`, `{}`, `{"members@odata.bind":null}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		m, qerr := decodeObject([]byte(body))
+		if qerr != nil {
+			return
+		}
+		b, qerr := takeBinds(m)
+		if qerr != nil {
+			return
+		}
+		if len(b.owners)+len(b.members) > maxLinkChanges {
+			t.Fatalf("%d binds accepted", len(b.owners)+len(b.members))
+		}
+		for _, id := range append(b.owners, b.members...) {
+			if id == "" {
+				t.Fatal("an empty id accepted")
+			}
+		}
+		if _, ok := m["members@odata.bind"]; ok {
+			t.Fatal("members@odata.bind left in the body")
+		}
+	})
+}
