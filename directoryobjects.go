@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -114,7 +115,7 @@ func (d *DirectoryItem) UnmarshalJSON(data []byte) error {
 	switch t {
 	case ODataTypeUser:
 		u := new(User)
-		if err := json.Unmarshal(data, u); err != nil {
+		if err := decodeOne(data, u); err != nil {
 			return err
 		}
 		*d = DirectoryItem{odataType: t, user: u}
@@ -123,7 +124,7 @@ func (d *DirectoryItem) UnmarshalJSON(data []byte) error {
 		}
 	case ODataTypeGroup:
 		g := new(Group)
-		if err := json.Unmarshal(data, g); err != nil {
+		if err := decodeOne(data, g); err != nil {
 			return err
 		}
 		*d = DirectoryItem{odataType: t, group: g}
@@ -132,13 +133,56 @@ func (d *DirectoryItem) UnmarshalJSON(data []byte) error {
 		}
 	default:
 		var o DirectoryObject
-		if err := json.Unmarshal(data, &o); err != nil {
+		if err := decodeOne(data, &o); err != nil {
 			return err
 		}
 		*d = DirectoryItem{odataType: t, raw: bytes.Clone(data)}
 		if o.ID != nil {
 			d.id = *o.ID
 		}
+	}
+	return nil
+}
+
+// itemDecoder decodes the items of a page one after the other with one json.Decoder, which keeps its
+// decoding state between items: json.Unmarshal would allocate that state, and the scanner's, for every
+// item of every page.
+type itemDecoder struct {
+	r   bytes.Reader
+	dec *json.Decoder
+}
+
+// itemDecoders holds the itemDecoders not in use. A decoder that failed is not put back: a
+// json.Decoder keeps a syntax or read error, and the rest of its input.
+var itemDecoders = sync.Pool{New: func() any {
+	d := new(itemDecoder)
+	d.dec = json.NewDecoder(&d.r)
+	return d
+}}
+
+// maxPooledItem is the largest item decoded with a pooled decoder, whose buffer grows to the largest
+// item it has read; larger ones are decoded by json.Unmarshal.
+const maxPooledItem = 64 << 10
+
+// decodeOne decodes the single JSON value data into v, as json.Unmarshal does.
+func decodeOne(data []byte, v any) error {
+	if len(data) > maxPooledItem {
+		return json.Unmarshal(data, v)
+	}
+	d := itemDecoders.Get().(*itemDecoder)
+	d.r.Reset(data)
+	start := d.dec.InputOffset()
+	if err := d.dec.Decode(v); err != nil {
+		return err
+	}
+	// Only a decoder that read all of data is reused: one that stopped short still holds the rest.
+	n := d.dec.InputOffset() - start
+	if n == int64(len(data)) {
+		itemDecoders.Put(d)
+		return nil
+	}
+	if n < 0 || n > int64(len(data)) || len(bytes.TrimSpace(data[n:])) > 0 {
+		return &json.SyntaxError{Offset: n} // data after the value
 	}
 	return nil
 }

@@ -143,3 +143,32 @@ func FuzzDirectoryItem(f *testing.F) {
 		_ = fmt.Sprintf("%v %+v %s", d, d, d)
 	})
 }
+
+// TestDirectoryItemDecoderReuse decodes items one after the other, good and bad, directly and inside
+// pages: a failed item leaves nothing behind for the next.
+func TestDirectoryItemDecoderReuse(t *testing.T) {
+	inputs := []struct {
+		in string
+		ok bool
+		id string
+	}{
+		{`{"@odata.type":"#microsoft.graph.user","id":"a"}`, true, "a"},
+		{`{"@odata.type":"#microsoft.graph.user","id":"b"} {"id":"x"}`, false, ""},
+		{`{"@odata.type":"#microsoft.graph.user","id":"c"}`, true, "c"},
+		{`{"@odata.type":"#microsoft.graph.user","id":`, false, ""},
+		{`{"@odata.type":"#microsoft.graph.group","id":"d"}  `, true, "d"},
+		{`{} `, true, ""},
+		{`{}`, true, ""},
+		{`{"@odata.type":"#microsoft.graph.user","id":"e","accountEnabled":"yes"}`, false, ""},
+		{`{"@odata.type":"#microsoft.graph.user","id":"f"}`, true, "f"},
+	}
+	for round := range 3 {
+		for _, in := range inputs {
+			var d graph.DirectoryItem
+			err := d.UnmarshalJSON([]byte(in.in))
+			if (err == nil) != in.ok || (in.ok && d.ID() != in.id) {
+				t.Errorf("round %d, %s: err %v, id %q", round, in.in, err, d.ID())
+			}
+		}
+	}
+}
