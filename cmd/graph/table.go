@@ -42,7 +42,7 @@ func (t *table) write(w io.Writer, width int) error {
 		}
 	}
 	if width > 0 {
-		widths = fitWidths(widths, width-columnGap*(n-1))
+		widths = fitColumns(widths, width)
 	}
 	var b strings.Builder
 	for _, r := range t.rows {
@@ -60,6 +60,18 @@ func (t *table) write(w io.Writer, width int) error {
 		}
 	}
 	return nil
+}
+
+// fitColumns narrows the columns of a table to fit width, gaps included. The first column holds what
+// identifies a row (an id to copy into the next command), so it is kept whole as long as the others
+// can still be shown at minColumn; otherwise every column is narrowed alike.
+func fitColumns(widths []int, width int) []int {
+	avail := width - columnGap*(len(widths)-1)
+	if len(widths) > 1 && avail-widths[0] >= minColumn*(len(widths)-1) {
+		rest := fitWidths(widths[1:], avail-widths[0])
+		return append([]int{widths[0]}, rest...)
+	}
+	return fitWidths(widths, avail)
 }
 
 // fitWidths narrows column widths so that they sum to at most avail: every column wider than a common
