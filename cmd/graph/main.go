@@ -17,9 +17,9 @@
 //
 // graph authenticates as an application with the OAuth 2.0 client-credentials grant. The tenant, the
 // application and its secret or certificate come from flags or, failing those, from the environment
-// variables that auth.ConfigFromEnv reads (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
-// AZURE_CLIENT_CERTIFICATE_PATH, AZURE_AUTHORITY_HOST, TYPEDGRAPH_CLOUD) and TYPEDGRAPH_BASE_URL, the
-// same ones graph.ConfigFromEnv reads. With nothing configured at all, graph starts an embedded
+// variables that graph.ConfigFromEnv reads (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET,
+// AZURE_CLIENT_CERTIFICATE_PATH, AZURE_AUTHORITY_HOST, TYPEDGRAPH_CLOUD, TYPEDGRAPH_BASE_URL, ...),
+// through it. With nothing configured at all, graph starts an embedded
 // emulator with a sample directory, says so on stderr, and runs the command against it, so that
 //
 //	go run ./cmd/graph users list
@@ -27,9 +27,10 @@
 // works on a fresh clone with no tenant. A partial configuration (endpoints without credentials, a
 // tenant without a secret) is a usage error naming what is missing.
 //
-// Output is an aligned table when stdout is a terminal and JSON, one object per line, when it is not or
-// with --json (--json=false forces the table). Listing every page with --all shows a live count on
-// stderr when stderr is a terminal.
+// Output is an aligned table, fitted to the terminal's width, when stdout is a terminal, and JSON, one
+// object per line, when it is not or with --json (--json=false forces the table). create and update
+// read their JSON input from --input FILE or --input - (standard input). Listing every page with
+// --all shows a live count on stderr when stderr is a terminal.
 //
 // Exit status is 0 on success, 1 when Graph or the identity platform refuses or fails a request (the
 // message carries Graph's request-id or the identity platform's trace id), and 2 for a usage error:

@@ -148,7 +148,9 @@ func (c *cli) usersCount(ctx context.Context, g *globalFlags, args []string) err
 		return err
 	}
 	defer done()
-	// CountUsers sends ConsistencyLevel: eventual itself, as Graph requires for $count.
+	// CountUsers sends ConsistencyLevel: eventual itself, as Graph requires for $count, which makes
+	// advanced queries work: a refusal needs no hint to add --eventual.
+	c.eventual = true
 	n, err := client.CountUsers(ctx, &graph.CountUsersParams{Filter: nonEmpty(q.filter), Search: q.searchParam()})
 	if err != nil {
 		return err
