@@ -234,9 +234,20 @@ DESCRIPTION
     and tested against it without a tenant.
 
     It prints the authority host, the Graph base URL and the tenant and client credentials to use,
-    then serves until interrupted (Ctrl-C), logging each request's method, path and query, status
-    and duration on standard error (never its headers or body) unless --quiet is given. The directory lives in memory, seeded with --users
-    generated users and --groups groups of them, the same ones on every run.
+    then serves until interrupted (Ctrl-C), logging each request's method, path and query
+    (decoded, $top rather than %24top), status and duration on standard error (never its headers
+    or body) unless --quiet is given. The directory lives in memory, seeded with --users generated
+    users and --groups groups of them, the same ones on every run.
+
+    The settings are printed the same way whether or not standard output is a terminal, as a
+    shell script: export lines for the variables graph and the Azure SDKs read, everything else
+    a comment. So graph emulate > emulator.env & followed by . ./emulator.env configures a
+    shell. --json prints them as one JSON object instead.
+
+    In the background, run the built binary rather than go run: stopping go run alone (kill PID)
+    leaves the program it started serving the port (on Linux, graph emulate stops with such a
+    parent; elsewhere stop the process group). A busy address is reported with that hint;
+    --addr 127.0.0.1:0 picks a free port.
 
     With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and
     removed on exit, for clients that insist on https (for example the Azure SDKs' authority host).
