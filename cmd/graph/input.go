@@ -89,7 +89,10 @@ func checkProperties(v any, t reflect.Type, path string, depth int) error {
 	if depth > maxInputDepth {
 		return fmt.Errorf("%s: nested too deeply", path)
 	}
-	t = modelType(t)
+	t, ok := modelType(t)
+	if !ok {
+		return nil
+	}
 	switch v := v.(type) {
 	case map[string]any:
 		switch t.Kind() {
@@ -131,45 +134,53 @@ func checkProperties(v any, t reflect.Type, path string, depth int) error {
 }
 
 // modelType strips what wraps a model's value: pointers and the nullable wrapper (a map[bool]T, or a
-// struct with one non-bool field that decodes itself), leaving the type whose properties count.
-func modelType(t reflect.Type) reflect.Type {
+// struct that decodes itself holding one field of composite type), leaving the type whose properties
+// count. ok is false for a self-decoding struct whose contents cannot be told: its properties are
+// then left to the typed decode rather than refused wholesale.
+func modelType(t reflect.Type) (_ reflect.Type, ok bool) {
 	for range 8 {
 		switch {
 		case t.Kind() == reflect.Pointer:
 			t = t.Elem()
 		case t.Kind() == reflect.Map && t.Key().Kind() == reflect.Bool:
 			t = t.Elem()
-		case t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType):
+		case t.Kind() == reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType) && !hasJSONFields(t):
 			inner, ok := wrappedType(t)
 			if !ok {
-				return t
+				return t, false
 			}
 			t = inner
 		default:
-			return t
+			return t, true
 		}
 	}
-	return t
+	return t, false
 }
 
 var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 
-// wrappedType returns the type a self-decoding wrapper struct holds: its only field that is not a
-// bool. A struct with exported JSON fields is a model, not a wrapper.
+// hasJSONFields reports whether struct t has exported fields with JSON tags: a model, not a wrapper.
+func hasJSONFields(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if f := t.Field(i); f.IsExported() && f.Tag.Get("json") != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// wrappedType returns the type a self-decoding wrapper struct holds, when it is an object or an
+// array: its only field of composite kind (the rest being flags such as "set" or "null").
 func wrappedType(t reflect.Type) (reflect.Type, bool) {
 	var inner reflect.Type
 	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.IsExported() && f.Tag.Get("json") != "" {
-			return nil, false
+		switch ft := t.Field(i).Type; ft.Kind() {
+		case reflect.Struct, reflect.Map, reflect.Slice, reflect.Array, reflect.Pointer:
+			if inner != nil {
+				return nil, false
+			}
+			inner = ft
 		}
-		if f.Type.Kind() == reflect.Bool {
-			continue
-		}
-		if inner != nil {
-			return nil, false
-		}
-		inner = f.Type
 	}
 	return inner, inner != nil
 }
@@ -265,7 +276,7 @@ func describeType(t reflect.Type) string {
 	if t == nil {
 		return "another kind of value"
 	}
-	t = modelType(t)
+	t, _ = modelType(t)
 	if t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
 		return "a string" // dates, UUIDs
 	}
