@@ -174,7 +174,7 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	case "help":
 		return c.help(ctx, rest[1:])
 	}
-	return usagef("graph", "unknown command %q%s", rest[0], didYouMean(rest[0], commandNames()))
+	return usagef("graph", "unknown command %q%s: want users, groups, token, emulate, help or version", rest[0], didYouMean(rest[0], commandNames()))
 }
 
 // commandNames are the first words graph knows.
