@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 
 	"github.com/typedgraph/graph/graphtest"
@@ -66,17 +67,24 @@ func TestInterruptDuringAll(t *testing.T) {
 		block    bool
 		maxLines int // the most lines stdout may hold
 		exact    bool
+		sig      os.Signal // os.Interrupt unless set
+		code     int       // 130 unless set
 	}{
 		// Signalled while waiting for page 3: pages 1 and 2 were printed, nothing after.
-		{"json waiting", []string{"--json"}, 3, true, 2 * pageSize, true},
+		{"json waiting", []string{"--json"}, 3, true, 2 * pageSize, true, nil, 0},
 		// The table is never printed: it was not complete.
-		{"table waiting", []string{"--json=false"}, 3, true, 0, true},
+		{"table waiting", []string{"--json=false"}, 3, true, 0, true, nil, 0},
 		// Signalled while page 2 arrives: at most page 2's rows, the one being written included, and
 		// the command fetches no further page (page 3's request, if sent, never returns).
-		{"json writing", []string{"--json"}, 2, false, 2 * pageSize, false},
-		{"table writing", []string{"--json=false"}, 2, false, 0, true},
+		{"json writing", []string{"--json"}, 2, false, 2 * pageSize, false, nil, 0},
+		{"table writing", []string{"--json=false"}, 2, false, 0, true, nil, 0},
+		// SIGTERM (kill) stops it the same way, with its own status, 128 + 15.
+		{"json waiting, SIGTERM", []string{"--json"}, 3, true, 2 * pageSize, true, syscall.SIGTERM, 143},
 	}
 	for _, tt := range tests {
+		if tt.sig == nil {
+			tt.sig, tt.code = os.Interrupt, 130
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := graphtest.NewServer(graphtest.Options{Users: users})
@@ -94,7 +102,7 @@ func TestInterruptDuringAll(t *testing.T) {
 				switch {
 				case n == tt.signalAt:
 					<-started
-					if err := proc.Load().Signal(os.Interrupt); err != nil {
+					if err := proc.Load().Signal(tt.sig); err != nil {
 						t.Errorf("signal: %v", err)
 					}
 					if !tt.block {
@@ -122,8 +130,8 @@ func TestInterruptDuringAll(t *testing.T) {
 			proc.Store(cmd.Process)
 			close(started)
 			err := cmd.Wait()
-			if code := cmd.ProcessState.ExitCode(); code != 130 {
-				t.Fatalf("exit status %d (%v), want 130\nstderr: %s", code, err, stderr.String())
+			if code := cmd.ProcessState.ExitCode(); code != tt.code {
+				t.Fatalf("exit status %d (%v), want %d\nstderr: %s", code, err, tt.code, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), "graph: interrupted") {
 				t.Errorf("stderr %q does not say it was interrupted", stderr.String())
