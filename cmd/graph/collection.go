@@ -49,11 +49,11 @@ func (c *cli) parseList(fs *flag.FlagSet, cmd string, args []string, help string
 	return nil
 }
 
-// countParam returns the $count option of a list: true for --count (without --all, which counts
-// otherwise) and for --eventual, since Graph runs an advanced query only with both ConsistencyLevel:
-// eventual and $count=true.
+// countParam returns the $count option of a list: true for --count and for --eventual, since Graph
+// runs an advanced query only with both ConsistencyLevel: eventual (which --count also sends) and
+// $count=true. With --all it is sent with every page, so that an advanced query works on each.
 func (l *listFlags) countParam() *bool {
-	if (l.count && !l.all) || l.q.eventual {
+	if l.count || l.q.eventual {
 		return graph.Ptr(true)
 	}
 	return nil

@@ -81,6 +81,12 @@ func TestEventual(t *testing.T) {
 		t.Errorf("--eventual sent ConsistencyLevel %q and $count %q", req.Header.Get("ConsistencyLevel"), req.Query.Get("$count"))
 	}
 
+	// --count makes an advanced query work too, on every page with --all.
+	r = runCLI(t, invocation{env: env}, "users", "list", "--filter", filter, "--all", "--top", "1", "--count", "--select", "mail")
+	if r.code != 0 || strings.Count(r.stdout, "fabrikam.example") != 2 || r.stderr != "graph: 2 users match\n" {
+		t.Errorf("--all --count: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
 	// An advanced query Graph refuses even so gets no hint to add what is there.
 	r = runCLI(t, invocation{env: env}, "users", "list", "--search", "accountEnabled:true")
 	if r.code != exitError || strings.Contains(r.stderr, "hint") {

@@ -101,7 +101,7 @@ func (c *cli) usersList(ctx context.Context, g *globalFlags, args []string) erro
 	if l.top > 0 {
 		params.Top = &l.top
 	}
-	params.Count = l.countParam() // with --all, CountUsers below counts once instead
+	params.Count = l.countParam()
 
 	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
