@@ -39,6 +39,12 @@ type Options struct {
 	// leave it off.
 	NullableRefs bool
 
+	// CSDL, when not nil, is the authority on structural properties (rule 17): a schema named for
+	// one of its entity or complex types gets the properties the CSDL declares and the input lacks,
+	// and a type the input lacks altogether is written from the CSDL. Differences in the properties
+	// both have are reported as notes. See ParseCSDL.
+	CSDL *CSDL
+
 	// KeepDescriptions keeps Microsoft's description and externalDocs texts, which rule 16 drops.
 	// Useful to read a slice; not for a spec that is committed.
 	KeepDescriptions bool
@@ -55,6 +61,10 @@ type Result struct {
 
 	// Operations lists the kept operations as "METHOD /path operationId", sorted.
 	Operations []string
+
+	// FromCSDL lists what rule 17 added from Options.CSDL, sorted: "schema" for a type written
+	// whole, "schema.property" for a property added to a type the input has.
+	FromCSDL []string
 
 	// Notes lists shapes no rule covers, kept as Microsoft wrote them (a real anyOf union, for
 	// instance), and operationIds that had to be made unique. Empty for a clean slice.
@@ -116,6 +126,8 @@ type slicer struct {
 	notes    map[string]bool
 	opIDs    map[string]string // "METHOD /path" -> operationId, for overrides and the report
 	usedOver map[string]bool
+	fromCSDL map[string]*yaml.Node // schemas written from Options.CSDL because the input lacks them
+	added    []string              // Result.FromCSDL
 }
 
 // Slice cuts the operations matching opt.Paths out of the OpenAPI document src, with everything
@@ -144,6 +156,7 @@ func Slice(src []byte, opt Options) (*Result, error) {
 		opt: opt, srcComps: mapGet(root, "components"),
 		out: map[string]map[string]*yaml.Node{}, queued: map[compRef]bool{},
 		entity: map[string]bool{}, notes: map[string]bool{}, opIDs: map[string]string{}, usedOver: map[string]bool{},
+		fromCSDL: map[string]*yaml.Node{},
 	}
 
 	s.rekeyOptions(paths)
@@ -213,6 +226,8 @@ func Slice(src []byte, opt Options) (*Result, error) {
 	for n := range s.notes {
 		res.Notes = append(res.Notes, n)
 	}
+	res.FromCSDL = s.added
+	sort.Strings(res.FromCSDL)
 	sort.Strings(res.Notes)
 	return res, nil
 }
@@ -271,8 +286,14 @@ func (s *slicer) useRef(ref, where string) {
 
 func (s *slicer) note(n string) { s.notes[n] = true }
 
+// source returns the input's component, or for a schema the input lacks the one written from
+// Options.CSDL (rule 17).
 func (s *slicer) source(kind, name string) *yaml.Node {
-	return mapGet(mapGet(s.srcComps, kind), name)
+	n := mapGet(mapGet(s.srcComps, kind), name)
+	if n == nil && kind == "schemas" && s.opt.CSDL != nil {
+		n = s.csdlSource(name)
+	}
+	return n
 }
 
 // put stores a component made here (not copied from the input).
@@ -311,6 +332,11 @@ func (s *slicer) drain() error {
 			n = s.schema(n, schemaCtx{entity: s.isEntity(r.name), base: r.name == entitySchema, where: where,
 				errors: strings.HasPrefix(r.name, errorSchemaPrefix)})
 			s.componentRules(r.name, n)
+			if s.opt.CSDL != nil && s.fromCSDL[r.name] != nil {
+				s.added = append(s.added, r.name)
+			} else if s.opt.CSDL != nil {
+				s.fillFromCSDL(r.name, n)
+			}
 		case "responses":
 			s.response(n, 0, where)
 		case "parameters":

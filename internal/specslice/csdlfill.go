@@ -1,0 +1,230 @@
+package specslice
+
+import (
+	"go.yaml.in/yaml/v3"
+)
+
+// Rule 17 (api/README.md): with Options.CSDL, the CSDL is the authority on a type's structural
+// properties. A schema whose name is a CSDL entity or complex type gets each structural property the
+// CSDL declares on that type and Microsoft's OpenAPI lacks, written as the converter would write it
+// and normalised like the rest; a type the OpenAPI lacks altogether (an enum that only a new property
+// uses) is written from the CSDL. Properties the OpenAPI has are left as they are; where they
+// differ from the CSDL a note says so.
+
+// edmSchemas maps the CSDL's primitive types to the OpenAPI schema rule 8 gives them, as key, value
+// pairs for newMap. Edm.Untyped is any JSON value; the geography and geometry types have no rule.
+var edmSchemas = map[string][]any{
+	"Edm.String":         {"type", "string"},
+	"Edm.Boolean":        {"type", "boolean"},
+	"Edm.Byte":           {"type", "integer", "format", "uint8"},
+	"Edm.SByte":          {"type", "integer", "format", "int8"},
+	"Edm.Int16":          {"type", "integer", "format", "int16"},
+	"Edm.Int32":          {"type", "integer", "format", "int32"},
+	"Edm.Int64":          {"type", "integer", "format", "int64"},
+	"Edm.Single":         {"type", "number", "format", "float"},
+	"Edm.Double":         {"type", "number", "format", "double"},
+	"Edm.Decimal":        {"type", "number", "format", "decimal"},
+	"Edm.Guid":           {"type", "string", "format", "uuid"},
+	"Edm.DateTimeOffset": {"type", "string", "format", "date-time"},
+	"Edm.Date":           {"type", "string", "format", "date"},
+	"Edm.TimeOfDay":      {"type", "string", "format", "time"},
+	"Edm.Duration":       {"type", "string", "format", "duration"},
+	"Edm.Binary":         {"type", "string", "format", "base64url"},
+	"Edm.Stream":         {"type", "string", "format", "base64url"},
+	"Edm.Untyped":        {},
+}
+
+// csdlSource returns the schema of a CSDL type the input lacks, written as Microsoft's converter
+// writes one (normalisation follows in drain), or nil when the CSDL has no such type. Built once.
+func (s *slicer) csdlSource(name string) *yaml.Node {
+	if n, ok := s.fromCSDL[name]; ok {
+		return n
+	}
+	t := s.opt.CSDL.types[name]
+	if t == nil {
+		return nil
+	}
+	var n *yaml.Node
+	if t.kind == enumType {
+		members := newSeq()
+		for _, m := range t.members {
+			members.Content = append(members.Content, strNode(m))
+		}
+		n = newMap("title", t.short, "type", "string", "enum", members)
+		if t.flags {
+			mapSet(n, "x-ms-enum-flags", newMap("isFlags", true))
+		}
+	} else {
+		own := newMap("title", t.short, "type", "object")
+		props := newMap()
+		for _, p := range t.props {
+			if v := s.csdlProperty(name, p); v != nil {
+				props.Content = append(props.Content, strNode(p.name), v)
+			}
+		}
+		if len(props.Content) > 0 {
+			mapSet(own, "properties", props)
+		}
+		n = own
+		if t.base != "" {
+			n = newMap("allOf", newSeq(refNode("schemas", t.base), own))
+		}
+	}
+	s.fromCSDL[name] = n
+	return n
+}
+
+// csdlProperty writes one structural property by rules 5, 7 and 8, or returns nil with a note when
+// no rule covers its type.
+func (s *slicer) csdlProperty(owner string, p csdlProp) *yaml.Node {
+	var elem *yaml.Node
+	ref := false
+	if kv, ok := edmSchemas[p.typ]; ok {
+		elem = newMap(kv...)
+	} else if t := s.opt.CSDL.types[p.typ]; t != nil && t.kind != entityType {
+		elem, ref = refNode("schemas", p.typ), true
+	} else {
+		s.note("/components/schemas/" + owner + "/properties/" + p.name + ": CSDL type " + p.typ + " has no rule; not added")
+		return nil
+	}
+	switch {
+	case p.collection: // rule 7: neither the array nor its items are nullable
+		return newMap("type", "array", "items", elem)
+	case !p.nullable || p.typ == "Edm.Untyped":
+		return elem
+	case ref:
+		return refOrNullable(scalar(mapGet(elem, "$ref")), true)
+	default:
+		mapSet(elem, "nullable", newMap("nullable", true).Content[1])
+		return elem
+	}
+}
+
+// fillFromCSDL adds to the normalised schema n of the named type the structural properties the CSDL
+// declares on that type (not its base types, which are schemas of their own) and n lacks, each after
+// the property the CSDL declares before it, so the order stays the CSDL's. Properties n has and the
+// CSDL does not, or has with another type or nullability, are kept and noted. Linear in the number
+// of properties.
+func (s *slicer) fillFromCSDL(name string, n *yaml.Node) {
+	t := s.opt.CSDL.types[name]
+	if t == nil || t.kind == enumType || s.fromCSDL[name] != nil {
+		return
+	}
+	where := "/components/schemas/" + name
+	own := n
+	if all := mapGet(n, "allOf"); all != nil {
+		own = nil
+		for _, part := range items(all) {
+			if part.Kind == yaml.MappingNode && mapGet(part, "$ref") == nil {
+				own = part
+				break
+			}
+		}
+	}
+	if own == nil || own.Kind != yaml.MappingNode || mapGet(own, "enum") != nil {
+		s.note(where + ": no object schema to add the CSDL's properties to")
+		return
+	}
+	props := mapGet(own, "properties")
+	if props == nil {
+		props = newMap()
+	}
+	if props.Kind != yaml.MappingNode {
+		return
+	}
+	have := make(map[string]*yaml.Node, len(props.Content)/2)
+	for i := 0; i+1 < len(props.Content); i += 2 {
+		have[props.Content[i].Value] = props.Content[i+1]
+	}
+	declared := make(map[string]bool, len(t.props))
+	after := map[string][]*yaml.Node{} // existing key ("" for the start) -> properties to add after it
+	prev := ""
+	added := 0
+	for _, p := range t.props {
+		declared[p.name] = true
+		if got, ok := have[p.name]; ok {
+			prev = p.name
+			if want := s.csdlProperty(name, p); want != nil {
+				if diff := propertyDiff(got, want); diff != "" {
+					s.note(where + "/properties/" + p.name + ": " + diff + " in the input, kept")
+				}
+			}
+			continue
+		}
+		v := s.csdlProperty(name, p)
+		if v == nil {
+			continue
+		}
+		v = s.schema(v, schemaCtx{prop: true, where: where + "/properties/" + p.name})
+		after[prev] = append(after[prev], strNode(p.name), v)
+		s.added = append(s.added, name+"."+p.name)
+		added++
+	}
+	for k := range have {
+		if !declared[k] && k != odataType {
+			s.note(where + "/properties/" + k + ": not in the CSDL, kept")
+		}
+	}
+	if added == 0 {
+		return
+	}
+	out := make([]*yaml.Node, 0, len(props.Content)+2*added)
+	out = append(out, after[""]...)
+	for i := 0; i+1 < len(props.Content); i += 2 {
+		out = append(out, props.Content[i], props.Content[i+1])
+		out = append(out, after[props.Content[i].Value]...)
+	}
+	props.Content = out
+	if mapGet(own, "properties") == nil {
+		mapSet(own, "properties", props)
+	}
+}
+
+// propertyDiff says how a normalised property schema differs from the one the CSDL gives, in type,
+// format, nullability or reference; "" when it does not.
+func propertyDiff(got, want *yaml.Node) string {
+	shape := func(n *yaml.Node) (typ, ref string, nullable bool) {
+		if it := mapGet(n, "items"); it != nil {
+			t, r, _ := shape0(it)
+			return "array of " + t, r, false
+		}
+		return shape0(n)
+	}
+	gt, gr, gn := shape(got)
+	wt, wr, wn := shape(want)
+	switch {
+	case gt != wt || gr != wr:
+		return "type " + describe(gt, gr) + ", CSDL " + describe(wt, wr)
+	case gn != wn:
+		if wn {
+			return "not nullable, CSDL nullable"
+		}
+		return "nullable, CSDL not nullable"
+	}
+	return ""
+}
+
+// shape0 reads type and format (or the reference) and nullability of a schema that is not an array.
+func shape0(n *yaml.Node) (typ, ref string, nullable bool) {
+	if r := scalar(mapGet(n, "$ref")); r != "" {
+		return "", r, false
+	}
+	if all := items(mapGet(n, "allOf")); len(all) == 1 {
+		return "", scalar(mapGet(all[0], "$ref")), isTrue(mapGet(n, "nullable"))
+	}
+	typ = scalar(mapGet(n, "type"))
+	if f := scalar(mapGet(n, "format")); f != "" {
+		typ += "/" + f
+	}
+	return typ, "", isTrue(mapGet(n, "nullable"))
+}
+
+func describe(typ, ref string) string {
+	if ref != "" {
+		return typ + ref
+	}
+	if typ == "" {
+		return "any"
+	}
+	return typ
+}
