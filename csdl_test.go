@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -17,8 +18,8 @@ import (
 	"github.com/typedgraph/graph"
 )
 
-// csdlFile is Microsoft's full v1.0 CSDL, kept beside the repository (not in it); TYPEDGRAPH_CSDL
-// names another copy.
+// csdlFile is Microsoft's full v1.0 CSDL, kept beside the repository (not in it). TYPEDGRAPH_CSDL
+// names another copy, or TYPEDGRAPH_SHARED another directory standing for ../shared.
 const csdlFile = "../shared/reference/graph-v1.0-csdl-cleanMetadata.xml"
 
 // csdlDoc is the part of a CSDL document the comparison reads. It is parsed here with
@@ -62,6 +63,9 @@ type csdlModel struct {
 func loadCSDL(t *testing.T) *csdlModel {
 	t.Helper()
 	path := os.Getenv("TYPEDGRAPH_CSDL")
+	if dir := os.Getenv("TYPEDGRAPH_SHARED"); path == "" && dir != "" {
+		path = filepath.Join(dir, "reference", filepath.Base(csdlFile))
+	}
 	if path == "" {
 		path = csdlFile
 	}

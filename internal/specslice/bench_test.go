@@ -11,9 +11,9 @@ import (
 // BenchmarkSliceUsersFile measures a slice of Microsoft's 1.2 MB Users.yml, the size of a
 // PowerShell module file; most of the time goes to parsing it.
 func BenchmarkSliceUsersFile(b *testing.B) {
-	src, err := os.ReadFile(filepath.Join(repoRoot(b), realUsersFile))
+	src, err := os.ReadFile(sharedRef(b, realUsersFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		b.Skipf("%s is absent", realUsersFile)
+		b.Skipf("%s is absent", sharedRef(b, realUsersFile))
 	}
 	if err != nil {
 		b.Fatal(err)

@@ -12,14 +12,16 @@ import (
 // differ from the CSDL a note says so.
 
 // edmSchemas maps the CSDL's primitive types to the OpenAPI schema rule 8 gives them, as key, value
-// pairs for newMap. Edm.Untyped is any JSON value; the geography and geometry types have no rule.
+// pairs for newMap: what Microsoft's converter writes, normalised, bounds of the small integers
+// included, so that a property reads the same whichever file it came from. Edm.Untyped is any JSON
+// value; the geography and geometry types have no rule.
 var edmSchemas = map[string][]any{
 	"Edm.String":         {"type", "string"},
 	"Edm.Boolean":        {"type", "boolean"},
-	"Edm.Byte":           {"type", "integer", "format", "uint8"},
-	"Edm.SByte":          {"type", "integer", "format", "int8"},
-	"Edm.Int16":          {"type", "integer", "format", "int16"},
-	"Edm.Int32":          {"type", "integer", "format", "int32"},
+	"Edm.Byte":           {"maximum", 255, "minimum", 0, "type", "integer", "format", "uint8"},
+	"Edm.SByte":          {"maximum", 127, "minimum", -128, "type", "integer", "format", "int8"},
+	"Edm.Int16":          {"maximum", 32767, "minimum", -32768, "type", "integer", "format", "int16"},
+	"Edm.Int32":          {"maximum", 2147483647, "minimum", -2147483648, "type", "integer", "format", "int32"},
 	"Edm.Int64":          {"type", "integer", "format", "int64"},
 	"Edm.Single":         {"type", "number", "format", "float"},
 	"Edm.Double":         {"type", "number", "format", "double"},
@@ -146,7 +148,7 @@ func (s *slicer) fillFromCSDL(name string, n *yaml.Node) {
 			prev = p.name
 			if want := s.csdlProperty(name, p); want != nil {
 				if diff := propertyDiff(got, want); diff != "" {
-					s.note(where + "/properties/" + p.name + ": " + diff + " in the input, kept")
+					s.note(where + "/properties/" + p.name + ": " + diff + "; kept as the input has it")
 				}
 			}
 			continue
@@ -194,12 +196,12 @@ func propertyDiff(got, want *yaml.Node) string {
 	wt, wr, wn := shape(want)
 	switch {
 	case gt != wt || gr != wr:
-		return "type " + describe(gt, gr) + ", CSDL " + describe(wt, wr)
+		return "type " + describe(gt, gr) + " in the input, " + describe(wt, wr) + " in the CSDL"
 	case gn != wn:
 		if wn {
-			return "not nullable, CSDL nullable"
+			return "not nullable in the input, nullable in the CSDL"
 		}
-		return "nullable, CSDL not nullable"
+		return "nullable in the input, not in the CSDL"
 	}
 	return ""
 }
