@@ -1,6 +1,8 @@
 package specslice
 
 import (
+	"strconv"
+
 	"go.yaml.in/yaml/v3"
 )
 
@@ -8,8 +10,8 @@ import (
 // properties. A schema whose name is a CSDL entity or complex type gets each structural property the
 // CSDL declares on that type and Microsoft's OpenAPI lacks, written as the converter would write it
 // and normalised like the rest; a type the OpenAPI lacks altogether (an enum that only a new property
-// uses) is written from the CSDL. Properties the OpenAPI has are left as they are; where they
-// differ from the CSDL a note says so.
+// uses) is written from the CSDL. Properties the OpenAPI has take the CSDL's nullability; where
+// their type differs from the CSDL's a note says so and they stay as they are.
 
 // edmSchemas maps the CSDL's primitive types to the OpenAPI schema rule 8 gives them, as key, value
 // pairs for newMap: what Microsoft's converter writes, normalised, bounds of the small integers
@@ -60,8 +62,10 @@ func (s *slicer) csdlSource(name string) *yaml.Node {
 		own := newMap("title", t.short, "type", "object")
 		props := newMap()
 		for _, p := range t.props {
-			if v := s.csdlProperty(name, p); v != nil {
+			if v, why := s.csdlProperty(p); v != nil {
 				props.Content = append(props.Content, strNode(p.name), v)
+			} else {
+				s.note("/components/schemas/" + name + "/properties/" + p.name + ": " + why + "; not added")
 			}
 		}
 		if len(props.Content) > 0 {
@@ -76,37 +80,38 @@ func (s *slicer) csdlSource(name string) *yaml.Node {
 	return n
 }
 
-// csdlProperty writes one structural property by rules 5, 7 and 8, or returns nil with a note when
-// no rule covers its type.
-func (s *slicer) csdlProperty(owner string, p csdlProp) *yaml.Node {
+// csdlProperty writes one structural property by rules 5, 7 and 8; nil, with the reason, when no
+// rule covers its type.
+func (s *slicer) csdlProperty(p csdlProp) (*yaml.Node, string) {
 	var elem *yaml.Node
 	ref := false
 	if kv, ok := edmSchemas[p.typ]; ok {
 		elem = newMap(kv...)
 	} else if t := s.opt.CSDL.types[p.typ]; t != nil && t.kind != entityType {
 		elem, ref = refNode("schemas", p.typ), true
+	} else if t != nil {
+		return nil, "typed by entity type " + p.typ + ", which only a navigation property may be"
 	} else {
-		s.note("/components/schemas/" + owner + "/properties/" + p.name + ": CSDL type " + p.typ + " has no rule; not added")
-		return nil
+		return nil, "CSDL type " + p.typ + " has no rule"
 	}
 	switch {
 	case p.collection: // rule 7: neither the array nor its items are nullable
-		return newMap("type", "array", "items", elem)
+		return newMap("type", "array", "items", elem), ""
 	case !p.nullable || p.typ == "Edm.Untyped":
-		return elem
+		return elem, ""
 	case ref:
-		return refOrNullable(scalar(mapGet(elem, "$ref")), true)
+		return refOrNullable(scalar(mapGet(elem, "$ref")), true), ""
 	default:
 		mapSet(elem, "nullable", newMap("nullable", true).Content[1])
-		return elem
+		return elem, ""
 	}
 }
 
-// fillFromCSDL adds to the normalised schema n of the named type the structural properties the CSDL
-// declares on that type (not its base types, which are schemas of their own) and n lacks, each after
-// the property the CSDL declares before it, so the order stays the CSDL's. Properties n has and the
-// CSDL does not, or has with another type or nullability, are kept and noted. Linear in the number
-// of properties.
+// fillFromCSDL brings the normalised schema n of the named type in line with the structural
+// properties the CSDL declares on that type (not its base types, which are schemas of their own):
+// a property n lacks is added after the property the CSDL declares before it, so the order stays
+// the CSDL's; a property whose nullability differs takes the CSDL's. A property n has and the CSDL
+// does not, or has with another type, is kept and noted. Linear in the number of properties.
 func (s *slicer) fillFromCSDL(name string, n *yaml.Node) {
 	t := s.opt.CSDL.types[name]
 	if t == nil || t.kind == enumType || s.fromCSDL[name] != nil {
@@ -134,9 +139,9 @@ func (s *slicer) fillFromCSDL(name string, n *yaml.Node) {
 	if props.Kind != yaml.MappingNode {
 		return
 	}
-	have := make(map[string]*yaml.Node, len(props.Content)/2)
+	have := make(map[string]int, len(props.Content)/2) // name -> index of its value in props.Content
 	for i := 0; i+1 < len(props.Content); i += 2 {
-		have[props.Content[i].Value] = props.Content[i+1]
+		have[props.Content[i].Value] = i + 1
 	}
 	declared := make(map[string]bool, len(t.props))
 	after := map[string][]*yaml.Node{} // existing key ("" for the start) -> properties to add after it
@@ -144,21 +149,21 @@ func (s *slicer) fillFromCSDL(name string, n *yaml.Node) {
 	added := 0
 	for _, p := range t.props {
 		declared[p.name] = true
-		if got, ok := have[p.name]; ok {
+		want, why := s.csdlProperty(p)
+		i, ok := have[p.name]
+		if ok {
 			prev = p.name
-			if want := s.csdlProperty(name, p); want != nil {
-				if diff := propertyDiff(got, want); diff != "" {
-					s.note(where + "/properties/" + p.name + ": " + diff + "; kept as the input has it")
-				}
+			if want != nil {
+				s.reconcile(name, p.name, props.Content, i, want)
 			}
 			continue
 		}
-		v := s.csdlProperty(name, p)
-		if v == nil {
+		if want == nil {
+			s.note(where + "/properties/" + p.name + ": " + why + "; not added")
 			continue
 		}
-		v = s.schema(v, schemaCtx{prop: true, where: where + "/properties/" + p.name})
-		after[prev] = append(after[prev], strNode(p.name), v)
+		want = s.schema(want, schemaCtx{prop: true, where: where + "/properties/" + p.name})
+		after[prev] = append(after[prev], strNode(p.name), want)
 		s.added = append(s.added, name+"."+p.name)
 		added++
 	}
@@ -182,28 +187,38 @@ func (s *slicer) fillFromCSDL(name string, n *yaml.Node) {
 	}
 }
 
-// propertyDiff says how a normalised property schema differs from the one the CSDL gives, in type,
-// format, nullability or reference; "" when it does not.
-func propertyDiff(got, want *yaml.Node) string {
-	shape := func(n *yaml.Node) (typ, ref string, nullable bool) {
-		if it := mapGet(n, "items"); it != nil {
-			t, r, _ := shape0(it)
-			return "array of " + t, r, false
-		}
-		return shape0(n)
-	}
+// reconcile compares the property content[i] of the named schema with the CSDL's want: another
+// type is noted and left as it is; another nullability becomes the CSDL's (the PowerShell files
+// lose it on references, and -nullable-refs guesses).
+func (s *slicer) reconcile(schema, prop string, content []*yaml.Node, i int, want *yaml.Node) {
+	got := content[i]
 	gt, gr, gn := shape(got)
 	wt, wr, wn := shape(want)
 	switch {
 	case gt != wt || gr != wr:
-		return "type " + describe(gt, gr) + " in the input, " + describe(wt, wr) + " in the CSDL"
-	case gn != wn:
-		if wn {
-			return "not nullable in the input, nullable in the CSDL"
-		}
-		return "nullable in the input, not in the CSDL"
+		s.note("/components/schemas/" + schema + "/properties/" + prop + ": type " + describe(gt, gr) +
+			" in the input, " + describe(wt, wr) + " in the CSDL; kept as the input has it")
+		return
+	case gn == wn:
+		return
+	case gr != "":
+		content[i] = refOrNullable(gr, wn)
+	case wn:
+		mapSet(got, "nullable", newMap("nullable", true).Content[1])
+	default:
+		mapDel(got, "nullable")
 	}
-	return ""
+	s.added = append(s.added, schema+"."+prop+" (nullable: "+strconv.FormatBool(wn)+")")
+}
+
+// shape reads a normalised property schema's type and format (or reference), "array of" for a
+// collection, and nullability.
+func shape(n *yaml.Node) (typ, ref string, nullable bool) {
+	if it := mapGet(n, "items"); it != nil {
+		t, r, _ := shape0(it)
+		return "array of " + t, r, false
+	}
+	return shape0(n)
 }
 
 // shape0 reads type and format (or the reference) and nullability of a schema that is not an array.

@@ -40,9 +40,10 @@ type Options struct {
 	NullableRefs bool
 
 	// CSDL, when not nil, is the authority on structural properties (rule 17): a schema named for
-	// one of its entity or complex types gets the properties the CSDL declares and the input lacks,
-	// and a type the input lacks altogether is written from the CSDL. Differences in the properties
-	// both have are reported as notes. See ParseCSDL.
+	// one of its entity or complex types gets the properties the CSDL declares and the input lacks
+	// and the CSDL's nullability for those both have, and a type the input lacks altogether is
+	// written from the CSDL. A property whose type differs from the CSDL's is kept and noted. See
+	// ParseCSDL.
 	CSDL *CSDL
 
 	// KeepDescriptions keeps Microsoft's description and externalDocs texts, which rule 16 drops.
@@ -62,8 +63,9 @@ type Result struct {
 	// Operations lists the kept operations as "METHOD /path operationId", sorted.
 	Operations []string
 
-	// FromCSDL lists what rule 17 added from Options.CSDL, sorted: "schema" for a type written
-	// whole, "schema.property" for a property added to a type the input has.
+	// FromCSDL lists what rule 17 took from Options.CSDL, sorted: "schema" for a type written
+	// whole, "schema.property" for a property added to a type the input has, "schema.property
+	// (nullable: true)" for a property whose nullability became the CSDL's.
 	FromCSDL []string
 
 	// Notes lists shapes no rule covers, kept as Microsoft wrote them (a real anyOf union, for

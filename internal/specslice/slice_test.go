@@ -221,7 +221,8 @@ func TestSliceRuleFacts(t *testing.T) {
 			"madeOn:\n            type: string\n            format: date\n            nullable: true",
 			"packaging:\n            allOf:\n            - $ref: '#/components/schemas/microsoft.graph.widgets.box'\n            nullable: true",
 			"unitsSold:\n            maximum: 2147483647\n            minimum: -2147483648\n            type: integer\n            format: int32\n            nullable: true\n          weight:",
-			"weight:\n            type: number\n            format: double\n            nullable: true\n          serial:",
+			"weight:\n            type: number\n            format: double\n          serial:",
+			"size:\n            $ref: '#/components/schemas/microsoft.graph.dimensions'\n          tags:",
 			"microsoft.graph.widgets.box:\n      allOf:\n      - $ref: '#/components/schemas/microsoft.graph.widgets.container'\n      - title: box",
 			"microsoft.graph.feature:\n      title: feature\n      type: string\n      enum:\n      - none\n      - lid\n      - handle\n      x-ms-enum-flags:",
 			"        height:\n          type: number\n          format: double\n          nullable: true\n        width:",
@@ -247,8 +248,9 @@ func TestSliceRuleFacts(t *testing.T) {
 	}
 }
 
-// TestSliceCSDLReport checks what rule 17 reports: each addition in Result.FromCSDL, and as notes
-// the property no rule covers, the differences it leaves alone and the property the CSDL lacks.
+// TestSliceCSDLReport checks what rule 17 reports: each addition and change of nullability in
+// Result.FromCSDL, and as notes the property no rule covers, the type difference it leaves alone and
+// the property the CSDL lacks.
 func TestSliceCSDLReport(t *testing.T) {
 	res, err := Slice(readInput(t, "17-csdl"), caseOptions(t, "17-csdl"))
 	if err != nil {
@@ -256,8 +258,9 @@ func TestSliceCSDLReport(t *testing.T) {
 	}
 	added := []string{"microsoft.graph.dimensions.height", "microsoft.graph.feature", "microsoft.graph.finish",
 		"microsoft.graph.widget.batch", "microsoft.graph.widget.features", "microsoft.graph.widget.finish",
-		"microsoft.graph.widget.madeOn", "microsoft.graph.widget.packaging", "microsoft.graph.widget.tags",
-		"microsoft.graph.widget.unitsSold", "microsoft.graph.widgets.box", "microsoft.graph.widgets.container"}
+		"microsoft.graph.widget.madeOn", "microsoft.graph.widget.packaging", "microsoft.graph.widget.size (nullable: false)",
+		"microsoft.graph.widget.tags", "microsoft.graph.widget.unitsSold", "microsoft.graph.widget.weight (nullable: false)",
+		"microsoft.graph.widgets.box", "microsoft.graph.widgets.container"}
 	if got := strings.Join(res.FromCSDL, "\n"); got != strings.Join(added, "\n") {
 		t.Errorf("FromCSDL:\n%s\nwant:\n%s", got, strings.Join(added, "\n"))
 	}
@@ -265,8 +268,6 @@ func TestSliceCSDLReport(t *testing.T) {
 		"/components/schemas/microsoft.graph.widget/properties/legacyCode: not in the CSDL, kept",
 		"/components/schemas/microsoft.graph.widget/properties/location: CSDL type Edm.GeographyPoint has no rule; not added",
 		"/components/schemas/microsoft.graph.widget/properties/serial: type string in the input, string/uuid in the CSDL; kept as the input has it",
-		"/components/schemas/microsoft.graph.widget/properties/size: nullable in the input, not in the CSDL; kept as the input has it",
-		"/components/schemas/microsoft.graph.widget/properties/weight: nullable in the input, not in the CSDL; kept as the input has it",
 	}
 	if got := strings.Join(res.Notes, "\n"); got != strings.Join(notes, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", got, strings.Join(notes, "\n"))
