@@ -38,8 +38,10 @@ var edmSchemas = map[string][]any{
 	"Edm.Untyped":        {},
 }
 
-// csdlSource returns the schema of a CSDL type the input lacks, written as Microsoft's converter
-// writes one (normalisation follows in drain), or nil when the CSDL has no such type. Built once.
+// csdlSource returns the schema of a CSDL type the input lacks, written by the rules (drain
+// normalises it like any other, which queues what it references), or nil when the CSDL has no such
+// type. Built once; notes about it wait in csdlNotes until drain writes it out, since a lookup
+// (isEntity) may build a schema that is never written.
 func (s *slicer) csdlSource(name string) *yaml.Node {
 	if n, ok := s.fromCSDL[name]; ok {
 		return n
@@ -65,7 +67,7 @@ func (s *slicer) csdlSource(name string) *yaml.Node {
 			if v, why := s.csdlProperty(p); v != nil {
 				props.Content = append(props.Content, strNode(p.name), v)
 			} else {
-				s.note("/components/schemas/" + name + "/properties/" + p.name + ": " + why + "; not added")
+				s.csdlNotes[name] = append(s.csdlNotes[name], "/components/schemas/"+name+"/properties/"+p.name+": "+why+"; not added")
 			}
 		}
 		if len(props.Content) > 0 {

@@ -119,17 +119,18 @@ type compRef struct{ kind, name string }
 
 // slicer holds the state of one Slice call; it is not shared between goroutines.
 type slicer struct {
-	opt      Options
-	srcComps *yaml.Node                       // the input's components mapping
-	out      map[string]map[string]*yaml.Node // kind -> name -> normalised component
-	queued   map[compRef]bool
-	pending  []compRef
-	entity   map[string]bool // memo of isEntity
-	notes    map[string]bool
-	opIDs    map[string]string // "METHOD /path" -> operationId, for overrides and the report
-	usedOver map[string]bool
-	fromCSDL map[string]*yaml.Node // schemas written from Options.CSDL because the input lacks them
-	added    []string              // Result.FromCSDL
+	opt       Options
+	srcComps  *yaml.Node                       // the input's components mapping
+	out       map[string]map[string]*yaml.Node // kind -> name -> normalised component
+	queued    map[compRef]bool
+	pending   []compRef
+	entity    map[string]bool // memo of isEntity
+	notes     map[string]bool
+	opIDs     map[string]string // "METHOD /path" -> operationId, for overrides and the report
+	usedOver  map[string]bool
+	fromCSDL  map[string]*yaml.Node // schemas written from Options.CSDL because the input lacks them
+	csdlNotes map[string][]string   // notes about a schema of fromCSDL, made once it is written out
+	added     []string              // Result.FromCSDL
 }
 
 // Slice cuts the operations matching opt.Paths out of the OpenAPI document src, with everything
@@ -158,7 +159,7 @@ func Slice(src []byte, opt Options) (*Result, error) {
 		opt: opt, srcComps: mapGet(root, "components"),
 		out: map[string]map[string]*yaml.Node{}, queued: map[compRef]bool{},
 		entity: map[string]bool{}, notes: map[string]bool{}, opIDs: map[string]string{}, usedOver: map[string]bool{},
-		fromCSDL: map[string]*yaml.Node{},
+		fromCSDL: map[string]*yaml.Node{}, csdlNotes: map[string][]string{},
 	}
 
 	s.rekeyOptions(paths)
@@ -336,6 +337,9 @@ func (s *slicer) drain() error {
 			s.componentRules(r.name, n)
 			if s.opt.CSDL != nil && s.fromCSDL[r.name] != nil {
 				s.added = append(s.added, r.name)
+				for _, n := range s.csdlNotes[r.name] {
+					s.note(n)
+				}
 			} else if s.opt.CSDL != nil {
 				s.fillFromCSDL(r.name, n)
 			}
