@@ -9,10 +9,13 @@ import (
 	"github.com/typedgraph/graph/gen"
 )
 
-// PathParamError reports an id (a path parameter) refused before any request was sent: empty, or one
-// that would change the request's path (".", "..", or holding "/" or "\"). Every typed call and
-// helper checks its ids this way; Param names the parameter ("user-id", "group-id", ...).
-type PathParamError = gen.PathParamError
+type (
+	// PathParamError reports an id (a path parameter) refused before any request was sent: empty, or one
+	// that would change the request's path (".", "..", or holding "/" or "\"). Every typed call and
+	// helper checks its ids this way; Param names the parameter ("user-id", "group-id", ...). Its fields:
+	// go doc github.com/typedgraph/graph/gen.PathParamError.
+	PathParamError = gen.PathParamError
+)
 
 // DirectoryObjectURL returns the URL Graph takes as a reference to the directory object id (a user, a
 // group, a device, ...) in @odata.id and @odata.bind: "<base URL>/directoryObjects/<id>". An empty id,

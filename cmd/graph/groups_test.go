@@ -67,7 +67,7 @@ func TestGroupWriteCommands(t *testing.T) {
 	env := fakeEnv(f)
 	uid := f.UserIDs()[0]
 
-	args := []string{"groups", "create", "--json", "-"}
+	args := []string{"groups", "create", "--input", "-"}
 	r := runCLI(t, invocation{env: env, stdin: `{"displayName": "Operations", "mailEnabled": false,
 		"mailNickname": "operations", "securityEnabled": true, "description": "Ops"}`}, args...)
 	if r.code != 0 {
@@ -89,7 +89,7 @@ func TestGroupWriteCommands(t *testing.T) {
 		in   string
 		code int
 	}{
-		{"groups_update_table", []string{"--json=false", "groups", "update", gid, "--json", "-"}, `{"description": null, "visibility": "Private"}`, 0},
+		{"groups_update_table", []string{"--json=false", "groups", "update", gid, "--input", "-"}, `{"description": null, "visibility": "Private"}`, 0},
 		{"groups_add_member_table", []string{"--json=false", "groups", "add-member", gid, uid}, "", 0},
 		{"error_groups_add_member_again", []string{"groups", "add-member", gid, uid}, "", 1},
 		{"groups_remove_member_table", []string{"--json=false", "groups", "remove-member", gid, uid}, "", 0},
@@ -134,8 +134,8 @@ func TestGroupWriteCommands(t *testing.T) {
 func TestGroupCreateInputErrors(t *testing.T) {
 	t.Parallel()
 	f := newGroupsFake(t, 0, 0)
-	r := runCLI(t, invocation{env: fakeEnv(f), stdin: `{"displayName":"x","jobTitle":"y"}`}, "groups", "create", "--json", "-")
-	if r.code != 2 || !strings.Contains(r.stderr, `unknown field "jobTitle"`) {
+	r := runCLI(t, invocation{env: fakeEnv(f), stdin: `{"displayName":"x","jobTitle":"y"}`}, "groups", "create", "--input", "-")
+	if r.code != 2 || !strings.Contains(r.stderr, `unknown property "jobTitle"`) {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	if n := f.TokenRequests() + f.Requests(graphtest.OpCreateGroup); n != 0 {
@@ -152,7 +152,7 @@ func TestGroupCreateWithOwnersAndMembers(t *testing.T) {
 	users := f.UserIDs()
 	const group = `{"displayName": "Falcon", "mailEnabled": false, "mailNickname": "falcon", "securityEnabled": true}`
 	r := runCLI(t, invocation{env: env, stdin: group},
-		"groups", "create", "--json", "-", "--owner", users[0], "--member", users[1]+","+users[2], "--member", users[3])
+		"groups", "create", "--input", "-", "--owner", users[0], "--member", users[1]+","+users[2], "--member", users[3])
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -168,11 +168,11 @@ func TestGroupCreateWithOwnersAndMembers(t *testing.T) {
 	}
 
 	r = runCLI(t, invocation{env: env, stdin: strings.ReplaceAll(group, "falcon", "owl")},
-		"groups", "create", "--json", "-", "--member", "00000000-0000-4000-8000-000000000000")
+		"groups", "create", "--input", "-", "--member", "00000000-0000-4000-8000-000000000000")
 	if r.code != 1 || !strings.Contains(r.stderr, "400") || len(f.GroupIDs()) != 1 {
 		t.Errorf("unknown member: exit %d, stderr %q, %d groups", r.code, r.stderr, len(f.GroupIDs()))
 	}
-	r = runCLI(t, invocation{env: env, stdin: group}, "groups", "create", "--json", "-", "--member", ",")
+	r = runCLI(t, invocation{env: env, stdin: group}, "groups", "create", "--input", "-", "--member", ",")
 	if r.code != 2 {
 		t.Errorf("empty --member: exit %d, stderr %q", r.code, r.stderr)
 	}
