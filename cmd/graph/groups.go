@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"strings"
 
 	"github.com/typedgraph/graph"
@@ -170,7 +171,7 @@ func (c *cli) groupsMembers(ctx context.Context, g *globalFlags, args []string) 
 		}
 		var page memberPage
 		if err := json.Unmarshal(resp.Body, &page); err != nil {
-			return err
+			return fmt.Errorf("graph: a member does not decode: %w", err)
 		}
 		return printPage(c, out, "members", page.Value, page.ODataNextLink, page.ODataCount)
 	}
