@@ -234,3 +234,40 @@ func fakeClientFor(t *testing.T, fake *graphtest.Server, hc *http.Client) *graph
 	}
 	return client
 }
+
+// TestUndeclaredSuccessStatus answers typed calls that promise a JSON body with a 2xx their operation
+// does not declare: no body, or one that is not the declared kind. Each is an
+// *UnexpectedResponseError, not a response whose JSON200 is nil.
+func TestUndeclaredSuccessStatus(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+	}{
+		{"204 without a body", http.StatusNoContent, "", ""},
+		{"202 with JSON", http.StatusAccepted, "application/json", `{"id":"u1"}`},
+		{"203 with HTML", http.StatusNonAuthoritativeInfo, "text/html", `<html></html>`},
+	} {
+		for _, name := range []string{"GetUserWithResponse", "ListUsersWithResponse", "CreateGroupWithResponse", "ListGroupMembersWithResponse"} {
+			t.Run(tc.name+"/"+name, func(t *testing.T) {
+				fake := graphtest.NewServer(graphtest.Options{})
+				t.Cleanup(fake.Close)
+				fake.InterceptGraph(func(w http.ResponseWriter, r *http.Request) bool {
+					w.Header()["Content-Type"] = nil
+					if tc.contentType != "" {
+						w.Header().Set("Content-Type", tc.contentType)
+					}
+					w.WriteHeader(tc.status)
+					_, _ = io.WriteString(w, tc.body)
+					return true
+				})
+				err := bodyCallers()[name](context.Background(), fakeClientFor(t, fake, nil))
+				var uerr *graph.UnexpectedResponseError
+				if !errors.As(err, &uerr) || uerr.StatusCode != tc.status {
+					t.Fatalf("err = %T %v, want *graph.UnexpectedResponseError for %d", err, err, tc.status)
+				}
+			})
+		}
+	}
+}

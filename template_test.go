@@ -127,8 +127,9 @@ var clientWithResponsesTemplatePatch = [][2]string{
 type ClientWithResponses struct {
     ClientInterface
 }
-`, `// ErrUnexpectedBody is returned by a Parse function for a 2xx answer whose status the operation
-// declares a JSON body for, when the answer does not carry JSON.
+`, `// ErrUnexpectedBody is returned by a Parse function for a 2xx answer to an operation that declares a
+// JSON body for its success, when the answer carries none of the JSON bodies declared (another
+// content type, no body, or a 2xx status the operation does not declare).
 var ErrUnexpectedBody = errors.New("graph: the response body is not the JSON the operation declares")
 
 // ClientWithResponses builds on ClientInterface to offer response payloads
@@ -177,11 +178,12 @@ func parseWith[R any](c *ClientWithResponses, rsp *http.Response, parse func(*ht
 `},
 	{`    {{genResponseUnmarshal .}}
 `, `    {{genResponseUnmarshal .}}
-    {{- range getResponseTypeDefinitions .}}{{if and (eq (slice .ResponseName 0 1) "2") (eq .ContentTypeName "application/json")}}
-    if {{getConditionOfResponseName "rsp.StatusCode" .ResponseName}} && response.{{.TypeName}} == nil {
+    {{- $json2xx := false}}{{range getResponseTypeDefinitions .}}{{if and (eq (slice .ResponseName 0 1) "2") (eq .ContentTypeName "application/json")}}{{$json2xx = true}}{{end}}{{end}}
+    {{- if $json2xx}}
+    if rsp.StatusCode/100 == 2{{range getResponseTypeDefinitions .}}{{if and (eq (slice .ResponseName 0 1) "2") (eq .ContentTypeName "application/json")}} && response.{{.TypeName}} == nil{{end}}{{end}} {
         return nil, ErrUnexpectedBody
     }
-    {{- end}}{{end}}
+    {{- end}}
 `},
 }
 

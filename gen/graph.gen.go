@@ -2551,8 +2551,9 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 	return nil
 }
 
-// ErrUnexpectedBody is returned by a Parse function for a 2xx answer whose status the operation
-// declares a JSON body for, when the answer does not carry JSON.
+// ErrUnexpectedBody is returned by a Parse function for a 2xx answer to an operation that declares a
+// JSON body for its success, when the answer carries none of the JSON bodies declared (another
+// content type, no body, or a 2xx status the operation does not declare).
 var ErrUnexpectedBody = errors.New("graph: the response body is not the JSON the operation declares")
 
 // ClientWithResponses builds on ClientInterface to offer response payloads
@@ -3809,7 +3810,7 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 
 	}
 
-	if rsp.StatusCode == 200 && response.JSON200 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -3846,7 +3847,7 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 
 	}
 
-	if rsp.StatusCode == 201 && response.JSON201 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON201 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -3912,7 +3913,7 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 
 	}
 
-	if rsp.StatusCode == 200 && response.JSON200 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -3978,7 +3979,7 @@ func ParseListGroupMembersResponse(rsp *http.Response) (*ListGroupMembersRespons
 
 	}
 
-	if rsp.StatusCode == 200 && response.JSON200 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -4073,7 +4074,7 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 
 	}
 
-	if rsp.StatusCode == 200 && response.JSON200 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -4110,7 +4111,7 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 
 	}
 
-	if rsp.StatusCode == 201 && response.JSON201 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON201 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -4173,7 +4174,7 @@ func ParseDeltaUsersResponse(rsp *http.Response) (*DeltaUsersResponse, error) {
 
 	}
 
-	if rsp.StatusCode == 200 && response.JSON200 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -4239,7 +4240,7 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 
 	}
 
-	if rsp.StatusCode == 200 && response.JSON200 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
@@ -4305,7 +4306,7 @@ func ParseListUserMemberOfResponse(rsp *http.Response) (*ListUserMemberOfRespons
 
 	}
 
-	if rsp.StatusCode == 200 && response.JSON200 == nil {
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
 		return nil, ErrUnexpectedBody
 	}
 
