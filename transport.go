@@ -97,6 +97,9 @@ type doer struct {
 
 	// sleep waits d or until ctx ends; a test seam.
 	sleep func(ctx context.Context, d time.Duration) error
+
+	// consistency is the client's ConsistencyPolicy (consistency.go); nil means off.
+	consistency *ConsistencyPolicy
 }
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
@@ -117,6 +120,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 
 	var waited time.Duration
 	reauthed := false
+	// lag is the call's consistency state (nil: no consistency retries). Its retries do not count
+	// against policy, so lagRetries is taken off attempt where the throttling budget is checked.
+	// mayHaveApplied records an attempt that Graph may have processed (transport error, 503, 504).
+	lag := startConsistency(ctx, d.consistency)
+	lagRetries, mayHaveApplied := 0, false
 	for attempt := 1; ; attempt++ {
 		if attempt > 1 {
 			if err := rewind(req); err != nil {
@@ -151,10 +159,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				// exceeded" says more than the bare context error.
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: ctx.Err()}
 			}
-			if !idempotent(req.Method) || !replayable || attempt > policy.MaxRetries {
+			if !idempotent(req.Method) || !replayable || attempt-lagRetries > policy.MaxRetries {
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
 			}
-			delay := backoff(policy, attempt)
+			mayHaveApplied = true
+			delay := backoff(policy, attempt-lagRetries)
 			if waited+delay > policy.MaxWait {
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
 			}
@@ -188,17 +197,32 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			return nil, gerr
 		}
 
+		if lag != nil && replayable && consistencyCandidate(status) {
+			gerr := newError(resp, req)
+			gerr.Attempts = attempt
+			wait, retry, err := lag.next(ctx, d.logger, req, gerr, mayHaveApplied)
+			if !retry {
+				return nil, err
+			}
+			if err := d.sleep(ctx, wait); err != nil {
+				return nil, stoppedWaiting(gerr, err)
+			}
+			lagRetries++
+			continue
+		}
+
 		retryable := status == http.StatusTooManyRequests ||
 			((status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout) && idempotent(req.Method))
-		if !retryable || !replayable || attempt > policy.MaxRetries {
+		if !retryable || !replayable || attempt-lagRetries > policy.MaxRetries {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt
 			return nil, gerr
 		}
 		delay := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		if delay == 0 {
-			delay = backoff(policy, attempt)
+			delay = backoff(policy, attempt-lagRetries)
 		}
+		mayHaveApplied = mayHaveApplied || status != http.StatusTooManyRequests
 		if waited+delay > policy.MaxWait {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt

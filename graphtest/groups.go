@@ -208,7 +208,15 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
 	}
+	for _, ref := range append(slices.Clone(owners), members...) {
+		if s.unseenNew(ref, true) {
+			d.mu.Unlock()
+			s.refNotPresent(w, r, ref)
+			return
+		}
+	}
 	d.addObject(id, m)
+	s.wrote(id, nil)
 	for _, o := range owners {
 		d.addOwner(id, o)
 	}
@@ -233,7 +241,7 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 	d := s.dir
 	d.mu.Lock()
 	g := d.groupByKey(key)
-	if g == nil {
+	if g == nil || s.unseenNew(g.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return
@@ -245,7 +253,9 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 	}
 	props := merged(g.props, m)
 	props["@odata.type"] = groupODataType
+	before := g.props
 	d.replaceGroup(g, props)
+	s.wrote(g.id, before)
 	d.mu.Unlock()
 	s.noContent(w, r)
 }
@@ -305,7 +315,7 @@ func (s *Server) listGroupMembers(w http.ResponseWriter, r *http.Request, q quer
 	d := s.dir
 	d.mu.RLock()
 	g := d.groupByKey(key)
-	if g == nil {
+	if g == nil || s.unseenNew(g.id, true) {
 		d.mu.RUnlock()
 		s.notFound(w, r, key)
 		return
@@ -388,7 +398,7 @@ func (s *Server) addGroupMember(w http.ResponseWriter, r *http.Request, key stri
 	d := s.dir
 	d.mu.Lock()
 	g := d.groupByKey(key)
-	if g == nil {
+	if g == nil || s.unseenNew(g.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return
@@ -402,6 +412,11 @@ func (s *Server) addGroupMember(w http.ResponseWriter, r *http.Request, key stri
 	if memberID == "" {
 		d.mu.Unlock()
 		s.notFound(w, r, memberKey)
+		return
+	}
+	if s.unseenNew(memberID, true) {
+		d.mu.Unlock()
+		s.refNotPresent(w, r, memberID)
 		return
 	}
 	added := d.addMember(g.id, memberID)
@@ -439,7 +454,7 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request, key, 
 	d := s.dir
 	d.mu.Lock()
 	g := d.groupByKey(key)
-	if g == nil {
+	if g == nil || s.unseenNew(g.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return

@@ -72,6 +72,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 		return
 	}
 	d.insert(id, m)
+	s.wrote(id, nil)
 	d.mu.Unlock()
 	out := project(userType, m, nil)
 	out["@odata.context"] = s.context(userType, nil, true)
@@ -90,7 +91,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, 
 	d := s.dir
 	d.mu.Lock()
 	u := d.lookup(key)
-	if u == nil {
+	if u == nil || s.unseenNew(u.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return
@@ -102,7 +103,9 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, 
 			return
 		}
 	}
+	before := u.props
 	d.replace(u, merged(u.props, m))
+	s.wrote(u.id, before)
 	d.mu.Unlock()
 	s.noContent(w, r)
 }
@@ -146,7 +149,7 @@ func (s *Server) listMemberOf(w http.ResponseWriter, r *http.Request, q queryPar
 	d := s.dir
 	d.mu.RLock()
 	u := d.lookup(key)
-	if u == nil {
+	if u == nil || s.unseenNew(u.id, true) {
 		d.mu.RUnlock()
 		s.notFound(w, r, key)
 		return
