@@ -45,8 +45,9 @@
 // The ...WithBodyWithResponse variants of create, update and add take a raw JSON body instead of a
 // typed one. Beside the generated calls, this package's helpers: Client.Users, Client.UserMemberOf,
 // Client.Groups and Client.GroupMembers (iterators over every page), Client.CountUsers,
-// Client.AddGroupMember, Client.CreateGroup (a group with its owners and members in one POST),
-// Client.DirectoryObjectURL (the reference to a directory object that @odata.id and @odata.bind
+// Client.AddGroupMember and Client.RemoveGroupMember (two ids each), Client.AddGroupMemberIfAbsent and
+// Client.RemoveGroupMemberIfPresent (the same, for steps that may run twice), Client.CreateGroup (a
+// group with its owners and members in one POST), Client.DirectoryObjectURL (the reference to a directory object that @odata.id and @odata.bind
 // take) and Client.BaseURL.
 //
 // The items of GroupMembers and UserMemberOf are DirectoryItems: each is decoded, as its page is
