@@ -146,15 +146,17 @@ func startConsistency(ctx context.Context, client *ConsistencyPolicy) *consisten
 	return run
 }
 
-// next decides about gerr, Graph's answer to attempt of req: a wait before another attempt (retry
-// true), or the error to return. mayHaveApplied says whether an earlier attempt of the call may have
-// been processed by Graph. Each retry is logged at debug with its reason.
-func (r *consistencyRun) next(ctx context.Context, logger *slog.Logger, req *http.Request, gerr *Error, mayHaveApplied bool) (wait time.Duration, retry bool, err error) {
+// next decides about gerr, Graph's answer to attempt number gerr.Attempts of the request gerr.Method
+// gerr.Path: a wait before another attempt (retry true), or the error to return. mayHaveApplied says
+// whether an earlier attempt of the call may have been processed by Graph. Each retry is logged at
+// debug with its reason. The doer calls it for every call; a batch calls it for each item, with an
+// *Error built from the item's answer.
+func (r *consistencyRun) next(ctx context.Context, logger *slog.Logger, gerr *Error, mayHaveApplied bool) (wait time.Duration, retry bool, err error) {
 	reason, ok := NotReplicated(gerr)
 	if !ok {
 		return 0, false, gerr
 	}
-	if gerr.StatusCode == http.StatusNotFound && req.Method == http.MethodDelete && mayHaveApplied {
+	if gerr.StatusCode == http.StatusNotFound && gerr.Method == http.MethodDelete && mayHaveApplied {
 		return 0, false, gerr // an earlier attempt may have deleted it: the 404 is the answer
 	}
 	if r.answer != "" && strings.Contains(strings.ToLower(gerr.Message), "'"+strings.ToLower(r.answer)+"'") {
@@ -169,7 +171,7 @@ func (r *consistencyRun) next(ctx context.Context, logger *slog.Logger, req *htt
 	r.waited += wait
 	if logger != nil && logger.Enabled(ctx, slog.LevelDebug) {
 		logger.LogAttrs(ctx, slog.LevelDebug, "graph: not replicated yet, retrying",
-			slog.String("method", req.Method), slog.String("path", req.URL.Path),
+			slog.String("method", gerr.Method), slog.String("path", gerr.Path),
 			slog.String("reason", reason), slog.Int("status", gerr.StatusCode), slog.String("code", gerr.Code),
 			slog.Int("attempt", gerr.Attempts), slog.Duration("wait", wait),
 			slog.Duration("window_left", left-wait), slog.String("request_id", gerr.RequestID))

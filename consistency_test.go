@@ -180,17 +180,41 @@ func TestConsistencyAddJustCreatedMember(t *testing.T) {
 			if n := fake.Requests(graphtest.OpAddGroupMember); n != 5 || waits != 4 {
 				t.Errorf("%d requests, %d waits; want 5 and 4", n, waits)
 			}
-			if got := memberIDs(t, c, group); len(got) != 1 || got[0] != user {
+			if got := memberIDs(t, context.Background(), c, group); len(got) != 1 || got[0] != user {
 				t.Errorf("members = %v, want [%s]", got, user)
 			}
 		})
 	}
 }
 
-func memberIDs(t *testing.T, c *graph.Client, group string) []string {
+// CreateGroup binding a user created a moment ago: Graph's 400 for the reference, retried.
+func TestConsistencyBindJustCreatedMember(t *testing.T) {
+	c, fake, slept := laggingClient(t, 2, &graph.ConsistencyPolicy{}, nil)
+	ctx := context.Background()
+	user := newUser(t, ctx, c, "bound")
+	g, err := c.CreateGroup(ctx, graph.Group{
+		DisplayName:     graph.Value("bound"),
+		MailEnabled:     graph.Value(false),
+		MailNickname:    graph.Value("bound"),
+		SecurityEnabled: graph.Value(true),
+	}, nil, []string{user})
+	if err != nil {
+		t.Fatalf("CreateGroup: %v", err)
+	}
+	if waits, _ := slept.total(); waits != 2 || fake.Requests(graphtest.OpCreateGroup) != 3 {
+		t.Errorf("%d waits, %d requests; want 2 and 3", waits, fake.Requests(graphtest.OpCreateGroup))
+	}
+	fake.SetReplication(graphtest.Replication{})
+	ctx = graph.WithConsistencyPolicy(ctx, graph.ConsistencyPolicy{}) // the group itself lags 2 reads
+	if got := memberIDs(t, ctx, c, *g.ID); len(got) != 1 || got[0] != user {
+		t.Errorf("members = %v, want [%s]", got, user)
+	}
+}
+
+func memberIDs(t *testing.T, ctx context.Context, c *graph.Client, group string) []string {
 	t.Helper()
 	var ids []string
-	for m, err := range c.GroupMembers(context.Background(), group, nil) {
+	for m, err := range c.GroupMembers(ctx, group, nil) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -210,7 +234,7 @@ func TestIdempotentMembership(t *testing.T) {
 			t.Fatalf("AddGroupMemberIfAbsent #%d: %v", i+1, err)
 		}
 	}
-	if got := memberIDs(t, c, group); len(got) != 1 || got[0] != user {
+	if got := memberIDs(t, context.Background(), c, group); len(got) != 1 || got[0] != user {
 		t.Fatalf("members = %v, want one: %s", got, user)
 	}
 	// Without the option the typed error is there.
@@ -225,7 +249,7 @@ func TestIdempotentMembership(t *testing.T) {
 			t.Fatalf("RemoveGroupMemberIfPresent #%d: %v", i+1, err)
 		}
 	}
-	if got := memberIDs(t, c, group); len(got) != 0 {
+	if got := memberIDs(t, context.Background(), c, group); len(got) != 0 {
 		t.Fatalf("members = %v, want none", got)
 	}
 	err = c.RemoveGroupMember(ctx, group, user)

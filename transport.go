@@ -200,7 +200,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 		if lag != nil && replayable && consistencyCandidate(status) {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt
-			wait, retry, err := lag.next(ctx, d.logger, req, gerr, mayHaveApplied)
+			wait, retry, err := lag.next(ctx, d.logger, gerr, mayHaveApplied)
 			if !retry {
 				return nil, err
 			}

@@ -21,8 +21,9 @@ import (
 // '{id}' does not exist or one of its queried reference-property objects
 // are not present."; lists (GET /users, GET /groups) leave it out. While a
 // change to an object (PATCH) is unseen, GET of the object returns its
-// properties as they were before the change. Deletes and membership changes
-// take effect at once.
+// properties as they were before the change. Deletes, membership changes and
+// delta queries (GET /users/delta) are not lagged: they take effect, and
+// show, at once.
 //
 // Reads and Delay count per object, from its last write. When both are set,
 // the write becomes visible once both are satisfied.
