@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -83,9 +82,12 @@ type ConsistencyError struct {
 	Err      *Error        // Graph's last answer
 }
 
+// Error reads like "graph: PATCH /v1.0/users/1f2e...: consistency window of 2m0s exhausted waiting for
+// replication: graph: 404 Request_ResourceNotFound: Resource '1f2e...' does not exist ... after 9
+// attempts".
 func (e *ConsistencyError) Error() string {
 	return "graph: " + e.Err.Method + " " + e.Err.Path + ": consistency window of " + e.Window.String() +
-		" exhausted after " + strconv.Itoa(e.Attempts) + " attempts (" + e.Reason + "): " + e.Err.Error()
+		" exhausted waiting for replication: " + e.Err.Error()
 }
 
 // Unwrap returns Graph's last answer.

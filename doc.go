@@ -79,4 +79,13 @@
 // *UnexpectedResponseError, from typed calls and iterators alike; when the caller's context ends
 // while a body is read, the error is the context's. An id that is empty or would change the
 // request's path (".", "..", "a/b") is a *PathParamError, and nothing is sent.
+//
+// # Eventual consistency
+//
+// The directory is eventually consistent: right after a write, Graph may answer 404 for the object
+// written, or 400 for a reference to it. ConsistencyPolicy (Config.Consistency, or
+// WithConsistencyPolicy per call; off by default) retries those answers within a window and then
+// returns a *ConsistencyError; NotReplicated is its decision. AddGroupMemberIfAbsent and
+// RemoveGroupMemberIfPresent make membership steps safe to repeat. WaitUntil polls a read until a
+// condition holds for several reads in a row. graphtest.Replication makes the fake lag the same way.
 package graph

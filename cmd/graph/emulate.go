@@ -33,6 +33,8 @@ const (
 	maxEmulatedGroups = 10000
 	minTokenLifetime  = time.Second
 	maxTokenLifetime  = 24 * time.Hour
+	maxLagReads       = 1000
+	maxLag            = time.Hour
 	shutdownTimeout   = 5 * time.Second
 )
 
@@ -70,6 +72,8 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	clientCert := fs.String("client-cert", "", "also accept client assertions signed with the key of the certificate in PEM `FILE`, as for an app registration with a certificate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it may use the well-known credentials")
 	quiet := fs.Bool("quiet", false, "do not log each request on standard error")
+	lagReads := fs.Int("lag-reads", 0, "replication lag: answer the first `N` requests naming a new or changed object as a replica that has not seen the write (404, 400, old properties)")
+	lag := fs.Duration("lag", 0, "replication lag: keep each write unseen for `DURATION`, such as 20s (with --lag-reads, until both have passed)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return c.flagError(fs, cmd, err, emulateHelp)
@@ -86,6 +90,12 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if *lifetime < minTokenLifetime || *lifetime > maxTokenLifetime {
 		return usagef(cmd, "--token-lifetime must be between %v and %v", minTokenLifetime, maxTokenLifetime)
 	}
+	if *lagReads < 0 || *lagReads > maxLagReads {
+		return usagef(cmd, "--lag-reads must be between 0 and %d", maxLagReads)
+	}
+	if *lag < 0 || *lag > maxLag {
+		return usagef(cmd, "--lag must be between 0s and %v", maxLag)
+	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
 		return usagef(cmd, "--addr: %v", err)
@@ -96,7 +106,8 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if *certFile == "" {
 		*certFile = filepath.Join(os.TempDir(), "typedgraph-emulator.pem")
 	}
-	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime}
+	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime,
+		Replication: graphtest.Replication{Reads: *lagReads, Delay: *lag}}
 	if *clientCert != "" {
 		cert, err := readCertificate(*clientCert)
 		if err != nil {

@@ -18,6 +18,7 @@ SYNOPSIS
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                        [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
+                       [--lag-reads N] [--lag DURATION]
     graph help [COMMAND]
     graph version      (or graph --version)
 
@@ -222,7 +223,7 @@ const emulateHelp = `NAME
 SYNOPSIS
     graph emulate [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                   [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
-                  [--json[=false]]
+                  [--lag-reads N] [--lag DURATION] [--json[=false]]
 
 DESCRIPTION
     Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users and
@@ -251,6 +252,12 @@ DESCRIPTION
 
     With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and
     removed on exit, for clients that insist on https (for example the Azure SDKs' authority host).
+
+    Microsoft Entra is eventually consistent, and the emulator can be too: with --lag-reads N, the
+    first N requests naming an object just created get Graph's 404 (or, for a reference to it, its
+    400 "does not exist or one of its queried reference-property objects are not present"), and
+    reads of an object just changed return its old properties; --lag DURATION does the same for a
+    time, so that clients can be tested for how they handle replication lag.
 
     It listens only on loopback addresses unless --allow-remote is given, because anyone who can
     reach it can use its well-known credentials. typedgraph clients accept plain http only on
