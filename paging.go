@@ -11,6 +11,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // pages iterates the items of a paged collection, starting with first. P is the page type, and split
@@ -85,11 +87,15 @@ func getJSON[P any](ctx context.Context, c *Client, req *http.Request) (*P, erro
 }
 
 func unexpected(resp *http.Response, reason string) *UnexpectedResponseError {
+	var secret string
+	if resp.Request != nil {
+		secret = redact.Secret(resp.Request.Header.Get("Authorization"))
+	}
 	return &UnexpectedResponseError{
 		StatusCode:  resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"),
-		RequestID:   resp.Header.Get("request-id"),
-		Reason:      reason,
+		ContentType: redact.Line(resp.Header.Get("Content-Type"), maxTargetLen, secret),
+		RequestID:   redact.Line(resp.Header.Get("request-id"), maxIDLen, secret),
+		Reason:      redact.Line(reason, maxMessageLen, secret),
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/typedgraph/graph/internal/redact"
 	"github.com/typedgraph/graph/internal/uuid"
 )
 
@@ -202,7 +203,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			d.logger.LogAttrs(ctx, slog.LevelWarn, "graph: throttled",
 				slog.String("method", req.Method), slog.String("path", req.URL.Path),
 				slog.Duration("retry_after", delay), slog.Int("attempt", attempt),
-				slog.String("request_id", resp.Header.Get("request-id")))
+				slog.String("request_id", logRequestID(resp, req)))
 		}
 		drainAndClose(resp.Body)
 		if err := d.sleep(ctx, delay); err != nil {
@@ -260,13 +261,19 @@ func (d *doer) logAttempt(ctx context.Context, req *http.Request, resp *http.Res
 		slog.Int("attempt", attempt), slog.Duration("duration", took),
 	}
 	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("request-id")))
+		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", logRequestID(resp, req)))
 	}
 	if err != nil {
 		// Transport errors from net/http name the URL; keep only the kind of failure.
 		attrs = append(attrs, slog.String("error", transportErrorKind(err)))
 	}
 	d.logger.LogAttrs(ctx, slog.LevelDebug, "graph: attempt", attrs...)
+}
+
+// logRequestID is the response's request-id made safe for a log line: a proxy that echoes the
+// Authorization header into it must not put the token into the log.
+func logRequestID(resp *http.Response, req *http.Request) string {
+	return redact.Line(resp.Header.Get("request-id"), maxIDLen, redact.Secret(req.Header.Get("Authorization")))
 }
 
 func transportErrorKind(err error) string {
