@@ -12,6 +12,7 @@ import (
 	"github.com/typedgraph/graph"
 	"github.com/typedgraph/graph/auth"
 	"github.com/typedgraph/graph/graphtest"
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // The environment variables graph reads: those of auth.ConfigFromEnv (the Azure SDKs' AZURE_* names
@@ -129,7 +130,7 @@ func (c *cli) credential(f *connFlags, envSecret, envCert, cmd string) (auth.Cre
 	case f.secretFile != "":
 		b, err := readFileLimited(f.secretFile, maxSecretFileBytes)
 		if err != nil {
-			return nil, usagef(cmd, "--client-secret-file: %v", err)
+			return nil, usagef(cmd, "--client-secret-file: %s (the flag takes the path of a file holding the secret)", redact.FileError(f.secretFile, err))
 		}
 		secret := strings.TrimSpace(string(b))
 		if secret == "" {
@@ -149,7 +150,7 @@ func (c *cli) credential(f *connFlags, envSecret, envCert, cmd string) (auth.Cre
 func (c *cli) certificate(path, source, cmd string) (auth.Credential, error) {
 	b, err := readFileLimited(path, maxCertFileBytes)
 	if err != nil {
-		return nil, usagef(cmd, "%s: %v", source, err)
+		return nil, usagef(cmd, "%s: %s (it takes the path of a PEM file holding the certificate and its key)", source, redact.FileError(path, err))
 	}
 	certs, key, err := auth.ParseCertificatePEM(b, []byte(c.env(envCertPassword)))
 	if err != nil {

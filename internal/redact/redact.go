@@ -5,6 +5,8 @@
 package redact
 
 import (
+	"errors"
+	"io/fs"
 	"strings"
 	"unicode/utf8"
 )
@@ -153,4 +155,22 @@ func Secret(authorization string) string {
 		return strings.TrimSpace(authorization[7:])
 	}
 	return strings.TrimSpace(authorization)
+}
+
+// FileError describes the failure to read the file a setting names, without repeating the setting's
+// value: a secret or a PEM certificate and key put where a path belongs would otherwise be echoed in
+// the error (os.Open's error holds the name it was given). It keeps the operation and the reason
+// ("open: no such file or directory") and says so when the value is plainly not a path.
+func FileError(value string, err error) string {
+	switch {
+	case strings.Contains(value, "-----BEGIN"):
+		return "the value is PEM data, not the path of a file"
+	case strings.ContainsAny(value, "\r\n") || len(value) > 4096:
+		return "the value is not a file path"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return Line(err.Error(), 512) // not a *fs.PathError: the file was opened, so value is a path
 }
