@@ -130,3 +130,37 @@ func TestRedirectToOtherHostKeepsTheBody(t *testing.T) {
 		t.Errorf("same-host redirect: %d requests, second body %q", len(reqs), reqs[len(reqs)-1].Body)
 	}
 }
+
+// TestClaimsChallengeOneTokenRequest: 200 concurrent calls answered with the same claims challenge
+// make one token request, as plain 401s do (issue 16, point 6).
+func TestClaimsChallengeOneTokenRequest(t *testing.T) {
+	client, fake := newFakeClient(t, graphtest.Options{Users: 3})
+	ctx := context.Background()
+	if _, err := client.ListUsersWithResponse(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	before := fake.TokenRequests()
+	fake.RevokeTokensWithClaims(`{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}`)
+	const callers = 200
+	errs := make(chan error, callers)
+	start := make(chan struct{})
+	for range callers {
+		go func() {
+			<-start
+			_, err := client.ListUsersWithResponse(ctx, nil)
+			errs <- err
+		}()
+	}
+	close(start)
+	for range callers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := fake.TokenRequests() - before; n != 1 {
+		t.Errorf("%d token requests for one claims challenge held by %d callers, want 1", n, callers)
+	}
+	if last, _ := fake.LastRequest(graphtest.OpToken); !bytes.Contains(last.Body, []byte("claims=")) {
+		t.Errorf("the token request did not carry the claims: %s", last.Body)
+	}
+}
