@@ -280,6 +280,9 @@ func (c *Cache) newEntry(tok *Token, start time.Time) (*entry, error) {
 	if life <= 0 {
 		return nil, errors.New("auth: token source returned an expired token")
 	}
+	if life < MinTokenLifetime {
+		return nil, fmt.Errorf("auth: token source returned a token that expires %v after the fetch began, less than the least usable lifetime, %v", life, MinTokenLifetime)
+	}
 	hard := tok.ExpiresOn.Add(-min(c.opts.Margin, life/4))
 	refresh := tok.RefreshOn
 	if refresh.IsZero() {

@@ -19,6 +19,15 @@ import (
 // are a few kilobytes; anything larger is refused, not buffered.
 const maxBody = 1 << 20
 
+// MinTokenLifetime is the shortest token lifetime this package accepts. A
+// token that expires sooner cannot outlive the margins the Cache keeps before
+// expiry: every call would fetch a token and go out with one already expired
+// locally. A token response with a shorter expires_in (or JWT lifetime) is an
+// *Error wrapping ErrInvalidResponse, and a Cache refuses such a token from
+// any source, saying so in its error. Real tokens live an hour or more; test
+// fakes issue tokens of a second or two to exercise refresh.
+const MinTokenLifetime = time.Second
+
 // maxLifetime bounds expires_in and friends; larger values are bogus and
 // would overflow time arithmetic.
 const maxLifetime = 366 * 24 * time.Hour
@@ -105,6 +114,9 @@ func parseTokenResponse(header http.Header, body []byte, sentAt time.Time) (*Tok
 	}
 	if !ok {
 		return nil, invalidResponse(status, "no expires_in and no readable exp")
+	}
+	if lifetime < MinTokenLifetime {
+		return nil, invalidResponse(status, "token lifetime %v is shorter than the least usable, %v", lifetime, MinTokenLifetime)
 	}
 	if lifetime > maxLifetime {
 		lifetime = maxLifetime
