@@ -263,6 +263,11 @@ func isDecimal(s string) bool {
 // base URL. No request is sent to it, so no token can leak to another host.
 var ErrForeignNextLink = errors.New("graph: @odata.nextLink is not under the client's base URL")
 
+// ErrNextLinkCycle is returned when Graph's @odata.nextLink names a page already fetched in the same
+// iteration: following it would loop for ever (with empty pages, without the caller's loop body ever
+// running).
+var ErrNextLinkCycle = errors.New("graph: @odata.nextLink repeats a page already fetched")
+
 // ErrBodyTooLarge is returned when a response body exceeds the client's limit.
 var ErrBodyTooLarge = errors.New("graph: response body too large")
 
