@@ -332,9 +332,9 @@ func (c *Cache) TokenWithClaims(ctx context.Context, claims string) (*Token, err
 // concurrent calls with the same claims share one fetch (it runs detached
 // from their contexts, like Token's), and a call whose rejected token has
 // already been replaced by a token fetched with the same claims gets that
-// token without a request. A failed fetch is remembered as Token's are, so a
-// failing endpoint is not asked once per caller. An empty claims is the same
-// as Token.
+// token without a request. A failed fetch is remembered for FailureBackoff
+// (callers in that window get its error), so a failing endpoint is not asked
+// once per caller. An empty claims is the same as Token.
 func (c *Cache) TokenForChallenge(ctx context.Context, rejected *Token, claims string) (*Token, error) {
 	if claims == "" {
 		return c.Token(ctx)
