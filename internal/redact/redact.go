@@ -80,7 +80,8 @@ func isBidiControl(r rune) bool {
 }
 
 // tokens replaces what reads as a credential even when it is not a secret this process knows:
-// a JWT or JWS/JWE (base64url of a JSON object, which starts "eyJ") and the word after "Bearer ".
+// a JWT or JWS/JWE (base64url of a JSON object, which starts "eyJ") and a token-like word of at
+// least minBearer characters after "Bearer ".
 func tokens(s string) string {
 	if !strings.Contains(s, "eyJ") && !containsFold(s, "bearer ") {
 		return s
@@ -107,7 +108,7 @@ func tokens(s string) string {
 			for k < len(s) && isTokenByte(s[k]) {
 				k++
 			}
-			if k > j && s[j:k] != Redacted {
+			if k-j >= minBearer && s[j:k] != Redacted { // "Bearer token is invalid" keeps its words
 				b.WriteString(s[i:j])
 				b.WriteString(Redacted)
 				i = k
@@ -119,6 +120,10 @@ func tokens(s string) string {
 	}
 	return b.String()
 }
+
+// minBearer is the shortest word after "Bearer " taken for a token: real ones are far longer, and
+// prose ("Bearer token expired") is not redacted.
+const minBearer = 16
 
 // isTokenByte reports the bytes of base64, base64url and a JWT's dots: what a token is made of.
 func isTokenByte(c byte) bool {
