@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestConfigFromEnvDoesNotEchoPEM: AZURE_CLIENT_CERTIFICATE_PATH holding the PEM text (certificate
@@ -64,5 +65,14 @@ func TestUnexportedFieldsDoNotLeak(t *testing.T) {
 				t.Errorf("%s of %T leaks: %.300s", verb, v, out)
 			}
 		}
+	}
+}
+
+// TestErrorTextValidUTF8: a long description of multi-byte characters is cut at a character
+// boundary in Error, so the message stays valid UTF-8 (issue 16, point 10).
+func TestErrorTextValidUTF8(t *testing.T) {
+	e := &Error{StatusCode: 400, Code: "invalid_request", Description: "x" + strings.Repeat("é", 400)}
+	if msg := e.Error(); !utf8.ValidString(msg) {
+		t.Errorf("Error() is not valid UTF-8: %q", msg)
 	}
 }
