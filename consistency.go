@@ -34,8 +34,8 @@ import (
 type ConsistencyPolicy struct {
 	// Window is the total time a call may spend waiting for replication, summed over its waits.
 	// A wait that would pass it is shortened to what is left; when nothing is left the call fails
-	// with a *ConsistencyError. Default 2 minutes, well past the 15 to 30 seconds Microsoft
-	// documents for a new object to be seen everywhere. Negative means no consistency retries.
+	// with a *ConsistencyError. Default 2 minutes, well past the 15 to 30 seconds reported for a
+	// new user to be found everywhere. Negative means no consistency retries.
 	Window time.Duration
 	// BaseDelay is the first wait. Default 1 s; it doubles with each retry, with jitter, up to
 	// MaxDelay (default 15 s).

@@ -55,8 +55,8 @@ func TestWaitUntilDeadline(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded", err)
 	}
-	if reads != 1 {
-		t.Errorf("%d reads, want 1 (the interval outlasts the deadline)", reads)
+	if reads > 1 { // 0 on a machine slow enough to reach the deadline before the first read
+		t.Errorf("%d reads, want at most 1 (the interval outlasts the deadline)", reads)
 	}
 }
 
