@@ -381,24 +381,26 @@ const groupsAddMemberHelp = `NAME
     graph groups add-member - add a member to a group
 
 SYNOPSIS
-    graph groups add-member ID MEMBER-ID [connection options] [--json[=false]]
+    graph groups add-member ID MEMBER-ID [--if-absent] [connection options] [--json[=false]]
 
 DESCRIPTION
     Makes the directory object MEMBER-ID (a user, a group, a device, ...) a member of the group
-    ID, by POST /groups/ID/members/$ref. Graph refuses (400) a member that is already there. With
-    a table, a confirmation is printed; JSON output prints nothing.
+    ID, by POST /groups/ID/members/$ref. Graph refuses (400) a member that is already there;
+    with --if-absent that counts as success, so a script may run the step twice. With a table, a
+    confirmation is printed; JSON output prints nothing.
 `
 
 const groupsRemoveMemberHelp = `NAME
     graph groups remove-member - remove a member from a group
 
 SYNOPSIS
-    graph groups remove-member ID MEMBER-ID [connection options] [--json[=false]]
+    graph groups remove-member ID MEMBER-ID [--if-present] [connection options] [--json[=false]]
 
 DESCRIPTION
     Removes the directory object MEMBER-ID from the members of the group ID, by DELETE
-    /groups/ID/members/MEMBER-ID/$ref. Graph answers 404 when it is not a member. With a table, a
-    confirmation is printed; JSON output prints nothing.
+    /groups/ID/members/MEMBER-ID/$ref. Graph answers 404 when it is not a member; with
+    --if-present that counts as success (a 404 about the group itself stays an error). With a
+    table, a confirmation is printed; JSON output prints nothing.
 `
 
 const versionHelp = `NAME
