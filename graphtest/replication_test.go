@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -151,5 +152,34 @@ func TestReplicationDelay(t *testing.T) {
 	id3 := created(t, c.call(http.MethodPost, "/users", strings.ReplaceAll(lagUser, "lag", "now")))
 	if r := c.get("/users/" + id3); r.status != http.StatusOK {
 		t.Errorf("without lag: %d", r.status)
+	}
+}
+
+// Concurrent reads share the object's count: exactly Reads of them see it missing.
+func TestReplicationConcurrentReads(t *testing.T) {
+	const reads, workers, each = 40, 8, 10
+	s := newTestServer(t, Options{Replication: Replication{Reads: reads}})
+	c := newGraphClient(t, s)
+	id := created(t, c.call(http.MethodPost, "/users", lagUser))
+	var mu sync.Mutex // guards missing
+	missing := 0
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				r := c.get("/users/" + id)
+				if r.status == http.StatusNotFound {
+					mu.Lock()
+					missing++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if missing != reads {
+		t.Errorf("%d of %d reads missed the user, want %d", missing, workers*each, reads)
 	}
 }
