@@ -102,7 +102,7 @@ func (e *ConfigError) Error() string {
 // Client calls Microsoft Graph. Every generated typed call is available on it
 // (ListUsersWithResponse, GetUserWithResponse, ListGroupsWithResponse, ...), alongside the helpers
 // of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember, CreateGroup,
-// DirectoryObjectURL). The package documentation's Operations section lists every call with its
+// DirectoryObjectURL; RemoveGroupMember, AddGroupMemberIfAbsent and RemoveGroupMemberIfPresent). The package documentation's Operations section lists every call with its
 // method and path; go doc lists the generated ones under gen.ClientWithResponses, which Client embeds.
 //
 // Any answer from Graph outside 2xx is returned as an error that errors.As turns into *Error, so the
