@@ -12,8 +12,10 @@ func Operation(r *http.Request) string {
 	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
 		return OpToken
 	}
-	op, _, _, _ := route(r)
-	return op
+	if e, _ := route(r, nil); e != nil {
+		return e.op
+	}
+	return ""
 }
 
 // FailRequests returns an Interceptor that answers the next n requests to

@@ -119,13 +119,6 @@ const (
 	OpToken = "token"
 )
 
-var allOps = []string{
-	OpListUsers, OpGetUser, OpCreateUser, OpUpdateUser, OpDeleteUser,
-	OpCountUsers, OpDeltaUsers, OpListUserMemberOf,
-	OpListGroups, OpGetGroup, OpCreateGroup, OpUpdateGroup, OpDeleteGroup,
-	OpListGroupMembers, OpAddGroupMember, OpRemoveGroupMember, OpToken,
-}
-
 // Options configures a Server. The zero value is usable.
 type Options struct {
 	// TenantID, ClientID and ClientSecret are the credentials the token
