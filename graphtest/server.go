@@ -62,10 +62,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"math/big"
@@ -222,8 +219,6 @@ type Server struct {
 	opts            Options
 	key             *rsa.PrivateKey // signs access tokens; immutable
 	kid             string
-	certS256        string // base64url SHA-256 of Certificate, "" without one
-	certS1          string // base64url SHA-1 of Certificate
 	spID            string // object id of the app's service principal (oid claim)
 
 	dir *directory
@@ -321,12 +316,6 @@ func Start(opts Options) (*Server, error) {
 	}
 	n, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
 	s.kid = b64.EncodeToString(n.Bytes())
-	if c := opts.Certificate; c != nil {
-		s256 := sha256.Sum256(c.Raw)
-		s1 := sha1.Sum(c.Raw)
-		s.certS256 = base64.RawURLEncoding.EncodeToString(s256[:])
-		s.certS1 = base64.RawURLEncoding.EncodeToString(s1[:])
-	}
 	for _, op := range allOps {
 		s.counts[op] = new(atomic.Int64)
 	}
