@@ -35,12 +35,12 @@ func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request) {
 	if ok && len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token" {
 		op = OpToken
 	}
-	body, err := s.capture(op, r)
+	body, err := s.capture(op, w, r, op != "")
 	if intercept(&s.identityHook, w, r, body) {
 		return
 	}
 	if err != nil {
-		s.IdentityError(w, r, http.StatusRequestEntityTooLarge, "invalid_request", 900144, "The request body is too large.")
+		s.IdentityError(w, r, http.StatusRequestEntityTooLarge, "invalid_request", 900144, "The request body is too large or could not be read.")
 		return
 	}
 	switch {

@@ -176,16 +176,19 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	if e != nil {
 		op = e.op
 	}
-	body, err := s.capture(op, r)
+	// The token is checked before the body is read: a request without a
+	// valid one, or to no operation, costs a line in the log and no more.
+	msg := s.checkBearer(r)
+	body, err := s.capture(op, w, r, e != nil && msg == "")
 	if intercept(&s.graphHook, w, r, body) {
 		return
 	}
-	if msg := s.checkBearer(r); msg != "" {
+	if msg != "" {
 		s.unauthorized(w, r, msg)
 		return
 	}
 	if err != nil {
-		s.GraphError(w, r, http.StatusRequestEntityTooLarge, "Request_EntityTooLarge", "The request body is too large.")
+		s.bodyError(w, r, err)
 		return
 	}
 	switch {

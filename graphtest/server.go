@@ -159,6 +159,22 @@ type Options struct {
 	// Counters and LastRequest are not bounded by it.
 	MaxRecorded int
 
+	// MaxRecordedBytes bounds the bytes the request log holds (bodies,
+	// headers, paths), so that memory stays bounded whatever clients send:
+	// the oldest requests leave the log first. Each recorded body keeps at
+	// most its first 64 KiB (Request.Truncated tells). Default 8 MiB.
+	MaxRecordedBytes int
+
+	// MaxObjects bounds the directory: a create that would make it hold
+	// more users and groups is refused with Graph's 400
+	// Directory_QuotaExceeded. Default 100,000 beyond those seeded.
+	MaxObjects int
+
+	// MaxObjectBytes bounds one object: a create or update that would make
+	// an object's JSON larger is refused with 413 Request_EntityTooLarge.
+	// Default 64 KiB.
+	MaxObjectBytes int
+
 	// TLS serves both listeners over HTTPS with httptest's self-signed
 	// certificate; Client trusts it and TLSCertificate returns it. For
 	// clients that refuse plain HTTP.
@@ -178,19 +194,6 @@ type Options struct {
 // answer normally. The request body may be read: the fake has buffered it
 // and restores it for the normal handler.
 type Interceptor func(w http.ResponseWriter, r *http.Request) bool
-
-// Request is a request recorded by the Server, exactly as received.
-type Request struct {
-	Op       string // operation name (the Op... constants), "" when no route matched
-	Method   string
-	Path     string // decoded path
-	RawPath  string // path as sent on the wire (escaped)
-	RawQuery string // query as sent, e.g. "$top=5&$select=id"
-	Query    url.Values
-	Header   http.Header
-	Body     []byte
-	Time     time.Time
-}
 
 // Server is a running fake of the identity platform and Graph. Create it
 // with NewServer and stop it with Close.
@@ -239,11 +242,11 @@ type Server struct {
 	// graphHook and identityHook hold the current Interceptor of each listener.
 	graphHook, identityHook atomic.Pointer[Interceptor]
 
-	// logMu guards log, logNext and last.
-	logMu   sync.Mutex
-	log     []Request // ring of the most recent MaxRecorded requests
-	logNext int       // total requests ever logged
-	last    map[string]Request
+	// logMu guards log, logBytes and last.
+	logMu    sync.Mutex
+	log      []Request // the most recent requests, oldest first
+	logBytes int       // what the requests in log hold, as Request.size counts it
+	last     map[string]Request
 }
 
 // signingKey returns the RSA key that signs access tokens. Generating a
@@ -297,6 +300,15 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.MaxRecorded == 0 {
 		opts.MaxRecorded = 1000
+	}
+	if opts.MaxRecordedBytes <= 0 {
+		opts.MaxRecordedBytes = 8 << 20
+	}
+	if opts.MaxObjects <= 0 {
+		opts.MaxObjects = opts.Users + opts.Groups + 100_000
+	}
+	if opts.MaxObjectBytes <= 0 {
+		opts.MaxObjectBytes = 64 << 10
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -412,45 +424,6 @@ func (s *Server) Requests(op string) int {
 	return 0
 }
 
-// LastRequest returns the most recent request routed to op, and whether
-// there was one.
-func (s *Server) LastRequest(op string) (Request, bool) {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	r, ok := s.last[op]
-	return r, ok
-}
-
-// Recorded returns the most recent requests to either listener, oldest
-// first, at most Options.MaxRecorded of them. The token requests among them
-// carry the credentials the client sent: the fake's own, never a real one.
-func (s *Server) Recorded() []Request {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	n := len(s.log)
-	out := make([]Request, 0, n)
-	if n == 0 {
-		return out
-	}
-	start := s.logNext % cap(s.log)
-	if n < cap(s.log) {
-		start = 0
-	}
-	for i := range n {
-		out = append(out, s.log[(start+i)%n])
-	}
-	return out
-}
-
-// ResetRecorded clears the request log and LastRequest, not the counters.
-func (s *Server) ResetRecorded() {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	s.log = s.log[:0]
-	s.logNext = 0
-	clear(s.last)
-}
-
 // InterceptGraph installs fn in front of every request to the Graph listener,
 // replacing any previous one; nil removes it. The request has been counted
 // and recorded when fn runs, and is not yet authenticated.
@@ -485,62 +458,6 @@ func (s *Server) RevokeTokensWithClaims(claims string) {
 	s.challenge.Store(&claims)
 	s.revokedBelow.Store(s.tokenSeq.Load() + 1)
 }
-
-// maxBody caps request bodies the fake reads.
-const maxBody = 4 << 20
-
-// capture counts and records r under op, buffering its body so that both
-// the interceptor and the handler can read it. It returns errBodyTooLarge
-// when the body exceeds maxBody, or the error reading it; the caller answers.
-func (s *Server) capture(op string, r *http.Request) ([]byte, error) {
-	var body []byte
-	var err error
-	if r.Body != nil {
-		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	if c := s.counts[op]; c != nil {
-		c.Add(1)
-	}
-	rec := Request{
-		Op:       op,
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		RawPath:  r.URL.EscapedPath(),
-		RawQuery: r.URL.RawQuery,
-		Query:    r.URL.Query(),
-		Header:   r.Header.Clone(),
-		Body:     body,
-		Time:     s.now(),
-	}
-	s.logMu.Lock()
-	if s.opts.MaxRecorded > 0 {
-		if s.log == nil {
-			s.log = make([]Request, 0, s.opts.MaxRecorded)
-		}
-		if len(s.log) < cap(s.log) {
-			s.log = append(s.log, rec)
-		} else {
-			s.log[s.logNext%cap(s.log)] = rec
-		}
-	}
-	s.logNext++
-	if op != "" {
-		s.last[op] = rec
-	}
-	s.logMu.Unlock()
-	if len(body) > maxBody {
-		return nil, errBodyTooLarge
-	}
-	return body, err
-}
-
-type constErr string
-
-func (e constErr) Error() string { return string(e) }
-
-const errBodyTooLarge = constErr("request body too large")
 
 // intercept runs the listener's interceptor, if any, with a fresh body
 // reader, and restores the body for the handler.
