@@ -229,3 +229,43 @@ func TestHeapBoundedUnderLargeBodies(t *testing.T) {
 	}
 	runtime.KeepAlive(s)
 }
+
+// TestDirectoryBounds: creates beyond Options.MaxObjects get Graph's 400
+// Directory_QuotaExceeded; an object beyond Options.MaxObjectBytes, created
+// or grown by a PATCH, gets 413.
+func TestDirectoryBounds(t *testing.T) {
+	s := newTestServer(t, Options{Users: 2, Groups: 1, MaxObjects: 4, MaxObjectBytes: 2048})
+	c := newGraphClient(t, s)
+	user := func(nick, extra string) string {
+		return `{"accountEnabled":true,"displayName":"` + nick + `","mailNickname":"` + nick +
+			`","userPrincipalName":"` + nick + `@contoso.example","passwordProfile":{"password":"x-1-Y"}` + extra + `}`
+	}
+	if r := c.call("POST", "/users", user("big", `,"aboutMe":"`+strings.Repeat("a", 4096)+`"`)); r.status != 413 {
+		t.Errorf("oversized create: %d %s", r.status, r.body)
+	}
+	if r := c.call("POST", "/users", user("fourth", "")); r.status != 201 {
+		t.Fatalf("fourth object: %d %s", r.status, r.body)
+	}
+	r := c.call("POST", "/users", user("fifth", ""))
+	if code, _ := graphErr(t, r); r.status != 400 || code != "Directory_QuotaExceeded" {
+		t.Errorf("fifth user: %d %s", r.status, code)
+	}
+	r = c.call("POST", "/groups", `{"displayName":"G","mailEnabled":false,"mailNickname":"g","securityEnabled":true}`)
+	if code, _ := graphErr(t, r); r.status != 400 || code != "Directory_QuotaExceeded" {
+		t.Errorf("group in a full directory: %d %s", r.status, code)
+	}
+	r = c.call("PATCH", "/users/fourth@contoso.example", `{"aboutMe":"`+strings.Repeat("a", 4096)+`"}`)
+	if code, _ := graphErr(t, r); r.status != 413 || code != "Request_EntityTooLarge" {
+		t.Errorf("oversized update: %d %s", r.status, code)
+	}
+	g := s.dir.groups[0].id
+	if r := c.call("PATCH", "/groups/"+g, `{"description":"`+strings.Repeat("d", 4096)+`"}`); r.status != 413 {
+		t.Errorf("oversized group update: %d", r.status)
+	}
+	if r := c.call("DELETE", "/users/fourth@contoso.example", ""); r.status != 204 {
+		t.Fatal(r.status)
+	}
+	if r := c.call("POST", "/users", user("fifth", "")); r.status != 201 {
+		t.Errorf("after a delete: %d %s", r.status, r.body)
+	}
+}

@@ -160,8 +160,11 @@ func (d *directory) nicknameTaken(nick string, self *objRec) bool {
 // mailEnabled, mailNickname and securityEnabled, as Graph does.
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte) {
 	m, qerr := s.checkCreate(groupType, body)
+	if qerr == nil {
+		qerr = s.checkSize(m)
+	}
 	if qerr != nil {
-		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	for k, v := range m {
@@ -188,6 +191,11 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 	if d.nicknameTaken(m["mailNickname"].(string), nil) {
 		d.mu.Unlock()
 		s.GraphError(w, r, http.StatusBadRequest, errNicknameTaken.code, errNicknameTaken.msg)
+		return
+	}
+	if qerr := s.checkQuota(); qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	d.addObject(id, m)
@@ -221,6 +229,11 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 	}
 	props := merged(g.props, m)
 	props["@odata.type"] = groupODataType
+	if qerr := s.checkSize(props); qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
+		return
+	}
 	d.replaceGroup(g, props)
 	d.mu.Unlock()
 	s.noContent(w, r)

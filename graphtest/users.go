@@ -46,8 +46,14 @@ var errUPNTaken = &queryError{code: "Request_BadRequest", msg: "Another object w
 // createUser implements POST /users.
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte) {
 	m, qerr := s.checkCreate(userType, body)
+	if qerr == nil {
+		qerr = checkPassword(m)
+	}
+	if qerr == nil {
+		qerr = s.checkSize(m)
+	}
 	if qerr != nil {
-		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	for k, v := range m {
@@ -71,12 +77,26 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 		s.GraphError(w, r, http.StatusBadRequest, errUPNTaken.code, errUPNTaken.msg)
 		return
 	}
+	if qerr := s.checkQuota(); qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
+		return
+	}
 	d.insert(id, m)
 	d.mu.Unlock()
 	out := project(userType, m, nil)
 	out["@odata.context"] = s.context(userType, nil, true)
 	w.Header().Set("Location", s.GraphEndpoint+"/v2/"+s.TenantID+"/directoryObjects/"+id+"/Microsoft.DirectoryServices.User")
 	s.writeOData(w, r, http.StatusCreated, out)
+}
+
+// checkPassword refuses a new user without a password, as Graph does.
+func checkPassword(m map[string]any) *queryError {
+	pp, _ := m["passwordProfile"].(map[string]any)
+	if pw, _ := pp["password"].(string); pw == "" {
+		return &queryError{code: "Request_BadRequest", msg: "A password must be specified to create a new user."}
+	}
+	return nil
 }
 
 // updateUser implements PATCH /users/{id | userPrincipalName}: properties
@@ -102,7 +122,13 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, 
 			return
 		}
 	}
-	d.replace(u, merged(u.props, m))
+	props := merged(u.props, m)
+	if qerr := s.checkSize(props); qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
+		return
+	}
+	d.replace(u, props)
 	d.mu.Unlock()
 	s.noContent(w, r)
 }
