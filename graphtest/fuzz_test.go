@@ -68,7 +68,7 @@ func FuzzBearer(f *testing.F) {
 	f.Add("bearer ..")
 	f.Fuzz(func(t *testing.T, auth string) {
 		r := &http.Request{Header: http.Header{"Authorization": {auth}}, URL: &url.URL{}}
-		_ = s.checkBearer(r)
+		_, _ = s.checkBearer(r)
 	})
 }
 

@@ -379,35 +379,35 @@ func (s *Server) Token() string {
 }
 
 // checkBearer validates the Authorization header of a Graph call; it returns
-// "" when the token is good, else the 401 message.
-func (s *Server) checkBearer(r *http.Request) string {
+// the token's roles and "" when the token is good, else the 401 message.
+func (s *Server) checkBearer(r *http.Request) ([]string, string) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return "Access token is empty."
+		return nil, "Access token is empty."
 	}
 	scheme, tok, _ := strings.Cut(h, " ")
 	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return "Access token is empty."
+		return nil, "Access token is empty."
 	}
 	tok = strings.TrimSpace(tok)
 	v, msg := s.verifiedToken(tok)
 	if msg != "" {
-		return msg
+		return nil, msg
 	}
 	now := s.now().Unix()
 	if now >= v.exp {
-		return "Lifetime validation failed, the token is expired."
+		return nil, "Lifetime validation failed, the token is expired."
 	}
 	if now < v.nbf {
-		return "Lifetime validation failed, the token is not yet valid."
+		return nil, "Lifetime validation failed, the token is not yet valid."
 	}
 	if v.seq < s.revokedBelow.Load() {
 		if s.challenge.Load() != nil {
-			return caeMessage
+			return nil, caeMessage
 		}
-		return "Access token has been revoked."
+		return nil, "Access token has been revoked."
 	}
-	return ""
+	return v.roles, ""
 }
 
 // caeMessage is the 401 message of a Continuous Access Evaluation challenge.
@@ -417,7 +417,8 @@ const caeMessage = "Continuous access evaluation resulted in challenge with resu
 // been checked: the time-dependent checks run on every call.
 type verified struct {
 	exp, nbf int64
-	seq      uint64 // issue sequence number, from uti
+	seq      uint64   // issue sequence number, from uti
+	roles    []string // the roles claim; shared, never modified
 }
 
 // maxVerified bounds the cache of verified tokens.
@@ -452,6 +453,13 @@ func (s *Server) verifiedToken(tok string) (verified, string) {
 		return verified{}, "Access token validation failure. Invalid signature."
 	}
 	v := verified{exp: exp, nbf: nbf, seq: binary.BigEndian.Uint64(uti[:8])}
+	if roles, ok := p.claims["roles"].([]any); ok {
+		for _, r := range roles {
+			if r, ok := r.(string); ok {
+				v.roles = append(v.roles, r)
+			}
+		}
+	}
 	if s.verifiedCount.Add(1) > maxVerified {
 		s.verifiedCache.Clear()
 		s.verifiedCount.Store(0)

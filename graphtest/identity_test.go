@@ -87,7 +87,7 @@ func TestTokenSuccess(t *testing.T) {
 			t.Errorf("claim %s = %v, want %v", k, c[k], want)
 		}
 	}
-	if roles, _ := c["roles"].([]any); len(roles) != 1 || roles[0] != "User.ReadWrite.All" {
+	if roles, _ := c["roles"].([]any); len(roles) != len(defaultRoles) || roles[0] != defaultRoles[0] {
 		t.Errorf("roles %v", c["roles"])
 	}
 	if c["oid"] == "" || c["oid"] == nil {

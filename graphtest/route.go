@@ -30,6 +30,9 @@ type endpoint struct {
 	path  string
 	op    string
 	serve func(s *Server, c *call)
+	// roles are the application permissions any one of which allows the
+	// operation, as Graph's permission reference lists them.
+	roles []string
 
 	segs []string // path split, filled by init
 }
@@ -41,34 +44,50 @@ type endpoint struct {
 // shares the first row's pattern string, so that a path matched with
 // another method is answered 405.
 var endpoints = []endpoint{
-	{method: http.MethodGet, path: "users", op: OpListUsers, serve: func(s *Server, c *call) { s.listUsers(c.w, c.r, c.q) }},
-	{method: http.MethodPost, path: "users", op: OpCreateUser, serve: func(s *Server, c *call) { s.createUser(c.w, c.r, c.body) }},
-	{method: http.MethodGet, path: "users/$count", op: OpCountUsers, serve: func(s *Server, c *call) { s.countUsers(c.w, c.r, c.q) }},
-	{method: http.MethodGet, path: "users/delta()|delta|microsoft.graph.delta()", op: OpDeltaUsers, serve: func(s *Server, c *call) { s.deltaUsers(c.w, c.r, c.q) }},
-	{method: http.MethodGet, path: "users/{key}", op: OpGetUser, serve: func(s *Server, c *call) {
+	{method: http.MethodGet, path: "users", op: OpListUsers, roles: usersRead, serve: func(s *Server, c *call) { s.listUsers(c.w, c.r, c.q) }},
+	{method: http.MethodPost, path: "users", op: OpCreateUser, roles: usersWrite, serve: func(s *Server, c *call) { s.createUser(c.w, c.r, c.body) }},
+	{method: http.MethodGet, path: "users/$count", op: OpCountUsers, roles: usersRead, serve: func(s *Server, c *call) { s.countUsers(c.w, c.r, c.q) }},
+	{method: http.MethodGet, path: "users/delta()|delta|microsoft.graph.delta()", op: OpDeltaUsers, roles: usersRead, serve: func(s *Server, c *call) { s.deltaUsers(c.w, c.r, c.q) }},
+	{method: http.MethodGet, path: "users/{key}", op: OpGetUser, roles: usersRead, serve: func(s *Server, c *call) {
 		s.getObject(c.w, c.r, c.q, c.key, userType, (*directory).lookup)
 	}},
-	{method: http.MethodPatch, path: "users/{key}", op: OpUpdateUser, serve: func(s *Server, c *call) { s.updateUser(c.w, c.r, c.key, c.body) }},
-	{method: http.MethodDelete, path: "users/{key}", op: OpDeleteUser, serve: func(s *Server, c *call) {
+	{method: http.MethodPatch, path: "users/{key}", op: OpUpdateUser, roles: usersWrite, serve: func(s *Server, c *call) { s.updateUser(c.w, c.r, c.key, c.body) }},
+	{method: http.MethodDelete, path: "users/{key}", op: OpDeleteUser, roles: usersWrite, serve: func(s *Server, c *call) {
 		s.deleteObject(c.w, c.r, c.key, (*directory).lookup, (*directory).remove)
 	}},
-	{method: http.MethodGet, path: "users/{key}/memberOf", op: OpListUserMemberOf, serve: func(s *Server, c *call) { s.listMemberOf(c.w, c.r, c.q, c.key) }},
+	{method: http.MethodGet, path: "users/{key}/memberOf", op: OpListUserMemberOf, roles: memberOfRead, serve: func(s *Server, c *call) { s.listMemberOf(c.w, c.r, c.q, c.key) }},
 
-	{method: http.MethodGet, path: "groups", op: OpListGroups, serve: func(s *Server, c *call) { s.listGroups(c.w, c.r, c.q) }},
-	{method: http.MethodPost, path: "groups", op: OpCreateGroup, serve: func(s *Server, c *call) { s.createGroup(c.w, c.r, c.body) }},
-	{method: http.MethodGet, path: "groups/{key}", op: OpGetGroup, serve: func(s *Server, c *call) {
+	{method: http.MethodGet, path: "groups", op: OpListGroups, roles: groupsRead, serve: func(s *Server, c *call) { s.listGroups(c.w, c.r, c.q) }},
+	{method: http.MethodPost, path: "groups", op: OpCreateGroup, roles: groupsCreate, serve: func(s *Server, c *call) { s.createGroup(c.w, c.r, c.body) }},
+	{method: http.MethodGet, path: "groups/{key}", op: OpGetGroup, roles: groupsRead, serve: func(s *Server, c *call) {
 		s.getObject(c.w, c.r, c.q, c.key, groupType, (*directory).groupByKey)
 	}},
-	{method: http.MethodPatch, path: "groups/{key}", op: OpUpdateGroup, serve: func(s *Server, c *call) { s.updateGroup(c.w, c.r, c.key, c.body) }},
-	{method: http.MethodDelete, path: "groups/{key}", op: OpDeleteGroup, serve: func(s *Server, c *call) {
+	{method: http.MethodPatch, path: "groups/{key}", op: OpUpdateGroup, roles: groupsWrite, serve: func(s *Server, c *call) { s.updateGroup(c.w, c.r, c.key, c.body) }},
+	{method: http.MethodDelete, path: "groups/{key}", op: OpDeleteGroup, roles: groupsWrite, serve: func(s *Server, c *call) {
 		s.deleteObject(c.w, c.r, c.key, (*directory).groupByKey, (*directory).removeGroup)
 	}},
-	{method: http.MethodGet, path: "groups/{key}/members", op: OpListGroupMembers, serve: func(s *Server, c *call) { s.listGroupMembers(c.w, c.r, c.q, c.key) }},
-	{method: http.MethodPost, path: "groups/{key}/members/$ref", op: OpAddGroupMember, serve: func(s *Server, c *call) { s.addGroupMember(c.w, c.r, c.key, c.body) }},
-	{method: http.MethodDelete, path: "groups/{key}/members/{sub}/$ref", op: OpRemoveGroupMember, serve: func(s *Server, c *call) {
+	{method: http.MethodGet, path: "groups/{key}/members", op: OpListGroupMembers, roles: groupsRead, serve: func(s *Server, c *call) { s.listGroupMembers(c.w, c.r, c.q, c.key) }},
+	{method: http.MethodPost, path: "groups/{key}/members/$ref", op: OpAddGroupMember, roles: membersWrite, serve: func(s *Server, c *call) { s.addGroupMember(c.w, c.r, c.key, c.body) }},
+	{method: http.MethodDelete, path: "groups/{key}/members/{sub}/$ref", op: OpRemoveGroupMember, roles: membersWrite, serve: func(s *Server, c *call) {
 		s.removeGroupMember(c.w, c.r, c.key, c.sub)
 	}},
 }
+
+// The application permissions (roles) of each kind of operation: any one of
+// a list allows it.
+var (
+	usersRead    = []string{"User.Read.All", "User.ReadWrite.All", "User.ReadBasic.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	usersWrite   = []string{"User.ReadWrite.All", "Directory.ReadWrite.All"}
+	memberOfRead = []string{"User.Read.All", "User.ReadWrite.All", "GroupMember.Read.All", "Group.Read.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	groupsRead   = []string{"GroupMember.Read.All", "Group.Read.All", "GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"}
+	groupsCreate = []string{"Group.Create", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
+	groupsWrite  = []string{"Group.ReadWrite.All", "Directory.ReadWrite.All"}
+	membersWrite = []string{"GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All"}
+)
+
+// defaultRoles are the application roles of tokens a Server issues when
+// Options.Roles is nil: every permission the operations it serves need.
+var defaultRoles = []string{"Directory.ReadWrite.All", "Group.ReadWrite.All", "GroupMember.ReadWrite.All", "User.ReadWrite.All"}
 
 // allOps lists every operation name: the routing table's and OpToken.
 var allOps []string
@@ -178,13 +197,17 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	}
 	// The token is checked before the body is read: a request without a
 	// valid one, or to no operation, costs a line in the log and no more.
-	msg := s.checkBearer(r)
+	roles, msg := s.checkBearer(r)
 	body, err := s.capture(op, w, r, e != nil && msg == "")
 	if intercept(&s.graphHook, w, r, body) {
 		return
 	}
 	if msg != "" {
 		s.unauthorized(w, r, msg)
+		return
+	}
+	if e != nil && !slices.ContainsFunc(e.roles, func(need string) bool { return slices.Contains(roles, need) }) {
+		s.GraphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 		return
 	}
 	if err != nil {

@@ -146,8 +146,12 @@ type Options struct {
 	// TokenLifetime is the lifetime of issued access tokens. Default 1h.
 	TokenLifetime time.Duration
 
-	// Roles are the application roles put in access tokens' roles claim.
-	// Default User.ReadWrite.All. The fake does not enforce them.
+	// Roles are the application roles put in access tokens' roles claim,
+	// which Graph enforces: an operation none of whose permissions the
+	// token holds is answered 403 Authorization_RequestDenied. Default
+	// (nil) every permission the operations served need (Directory.ReadWrite.All,
+	// Group.ReadWrite.All, GroupMember.ReadWrite.All, User.ReadWrite.All);
+	// narrow them (e.g. to User.Read.All) to test a client's 403 handling.
 	Roles []string
 
 	// PageSize is the page size of collections when the request has no $top
@@ -290,7 +294,7 @@ func Start(opts Options) (*Server, error) {
 		opts.TokenLifetime = time.Hour
 	}
 	if opts.Roles == nil {
-		opts.Roles = []string{"User.ReadWrite.All"}
+		opts.Roles = defaultRoles
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 100
