@@ -46,7 +46,9 @@ type endpoint struct {
 var endpoints = []endpoint{
 	{method: http.MethodGet, path: "users", op: OpListUsers, roles: usersRead, serve: func(s *Server, c *call) { s.listUsers(c.w, c.r, c.q) }},
 	{method: http.MethodPost, path: "users", op: OpCreateUser, roles: usersWrite, serve: func(s *Server, c *call) { s.createUser(c.w, c.r, c.body) }},
-	{method: http.MethodGet, path: "users/$count", op: OpCountUsers, roles: usersRead, serve: func(s *Server, c *call) { s.countUsers(c.w, c.r, c.q) }},
+	{method: http.MethodGet, path: "users/$count", op: OpCountUsers, roles: usersRead, serve: func(s *Server, c *call) {
+		s.countObjects(c, userType, func(d *directory) []*objRec { return d.users })
+	}},
 	{method: http.MethodGet, path: "users/delta()|delta|microsoft.graph.delta()", op: OpDeltaUsers, roles: usersRead, serve: func(s *Server, c *call) { s.deltaUsers(c.w, c.r, c.q) }},
 	{method: http.MethodGet, path: "users/{key}", op: OpGetUser, roles: usersRead, serve: func(s *Server, c *call) {
 		s.getObject(c.w, c.r, c.q, c.key, userType, (*directory).lookup)
@@ -55,8 +57,14 @@ var endpoints = []endpoint{
 	{method: http.MethodDelete, path: "users/{key}", op: OpDeleteUser, roles: usersWrite, serve: func(s *Server, c *call) {
 		s.deleteObject(c.w, c.r, c.key, (*directory).lookup, (*directory).remove)
 	}},
-	{method: http.MethodGet, path: "users/{key}/memberOf", op: OpListUserMemberOf, roles: memberOfRead, serve: func(s *Server, c *call) { s.listMemberOf(c.w, c.r, c.q, c.key) }},
+	{method: http.MethodGet, path: "users/{key}/memberOf", op: OpListUserMemberOf, roles: memberOfRead, serve: func(s *Server, c *call) { s.listLink(c, memberOfLink, false) }},
+	{method: http.MethodGet, path: "users/{key}/memberOf/$count", op: OpCountUserMemberOf, roles: memberOfRead, serve: func(s *Server, c *call) { s.listLink(c, memberOfLink, true) }},
+	{method: http.MethodGet, path: "users/{key}/memberOf/{cast}", op: OpListUserMemberOf, roles: memberOfRead, serve: func(s *Server, c *call) { s.listLink(c, memberOfLink, false) }},
+	{method: http.MethodGet, path: "users/{key}/memberOf/{cast}/$count", op: OpCountUserMemberOf, roles: memberOfRead, serve: func(s *Server, c *call) { s.listLink(c, memberOfLink, true) }},
 
+	{method: http.MethodGet, path: "groups/$count", op: OpCountGroups, roles: groupsRead, serve: func(s *Server, c *call) {
+		s.countObjects(c, groupType, func(d *directory) []*objRec { return d.groups })
+	}},
 	{method: http.MethodGet, path: "groups", op: OpListGroups, roles: groupsRead, serve: func(s *Server, c *call) { s.listGroups(c.w, c.r, c.q) }},
 	{method: http.MethodPost, path: "groups", op: OpCreateGroup, roles: groupsCreate, serve: func(s *Server, c *call) { s.createGroup(c.w, c.r, c.body) }},
 	{method: http.MethodGet, path: "groups/{key}", op: OpGetGroup, roles: groupsRead, serve: func(s *Server, c *call) {
@@ -66,7 +74,10 @@ var endpoints = []endpoint{
 	{method: http.MethodDelete, path: "groups/{key}", op: OpDeleteGroup, roles: groupsWrite, serve: func(s *Server, c *call) {
 		s.deleteObject(c.w, c.r, c.key, (*directory).groupByKey, (*directory).removeGroup)
 	}},
-	{method: http.MethodGet, path: "groups/{key}/members", op: OpListGroupMembers, roles: groupsRead, serve: func(s *Server, c *call) { s.listGroupMembers(c.w, c.r, c.q, c.key) }},
+	{method: http.MethodGet, path: "groups/{key}/members", op: OpListGroupMembers, roles: groupsRead, serve: func(s *Server, c *call) { s.listLink(c, membersLink, false) }},
+	{method: http.MethodGet, path: "groups/{key}/members/$count", op: OpCountGroupMembers, roles: groupsRead, serve: func(s *Server, c *call) { s.listLink(c, membersLink, true) }},
+	{method: http.MethodGet, path: "groups/{key}/members/{cast}", op: OpListGroupMembers, roles: groupsRead, serve: func(s *Server, c *call) { s.listLink(c, membersLink, false) }},
+	{method: http.MethodGet, path: "groups/{key}/members/{cast}/$count", op: OpCountGroupMembers, roles: groupsRead, serve: func(s *Server, c *call) { s.listLink(c, membersLink, true) }},
 	{method: http.MethodPost, path: "groups/{key}/members/$ref", op: OpAddGroupMember, roles: membersWrite, serve: func(s *Server, c *call) { s.addGroupMember(c.w, c.r, c.key, c.body) }},
 	{method: http.MethodDelete, path: "groups/{key}/members/{sub}/$ref", op: OpRemoveGroupMember, roles: membersWrite, serve: func(s *Server, c *call) {
 		s.removeGroupMember(c.w, c.r, c.key, c.sub)

@@ -104,6 +104,10 @@ const (
 	OpDeltaUsers       = "deltaUsers"
 	OpListUserMemberOf = "listUserMemberOf"
 
+	OpCountUserMemberOf = "countUserMemberOf" // GET /users/{id}/memberOf/$count, with or without a type cast
+	OpCountGroups       = "countGroups"       // GET /groups/$count
+	OpCountGroupMembers = "countGroupMembers" // GET /groups/{id}/members/$count, with or without a type cast
+
 	OpListGroups        = "listGroups"
 	OpGetGroup          = "getGroup"
 	OpCreateGroup       = "createGroup"
