@@ -368,6 +368,11 @@ func listen(addr string, useTLS bool, h http.Handler) (*httptest.Server, error) 
 	srv := httptest.NewUnstartedServer(h)
 	srv.Listener.Close()
 	srv.Listener = l
+	// A slow or idle client cannot hold a connection, and its buffers, for long.
+	srv.Config.ReadHeaderTimeout = 10 * time.Second
+	srv.Config.ReadTimeout = time.Minute
+	srv.Config.IdleTimeout = 2 * time.Minute
+	srv.Config.MaxHeaderBytes = 256 << 10
 	if useTLS {
 		srv.StartTLS()
 	} else {

@@ -226,8 +226,9 @@ DESCRIPTION
     and duration on standard error (never its headers or body) unless --quiet is given. The directory lives in memory, seeded with --users
     generated users and --groups groups of them, the same ones on every run.
 
-    With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and
-    removed on exit, for clients that insist on https (for example the Azure SDKs' authority host).
+    With --tls it serves https with a self-signed certificate, written as PEM to --cert-file (a new
+    file; by default one in a new private directory) and removed on exit, for clients that insist
+    on https (for example the Azure SDKs' authority host).
 
     It listens only on loopback addresses unless --allow-remote is given, because anyone who can
     reach it can use its well-known credentials. typedgraph clients accept plain http only on
