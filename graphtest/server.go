@@ -24,31 +24,52 @@
 // # What is faked
 //
 // Identity platform (AuthorityHost): POST /{tenant}/oauth2/v2.0/token with
-// grant_type=client_credentials, a scope ending in /.default, and either
-// client_secret (in the form or HTTP Basic) or a client_assertion signed by
-// Options.Certificate; GET /{tenant}/v2.0/.well-known/openid-configuration,
-// /{tenant}/discovery/v2.0/keys and /common/discovery/instance for clients
-// built on MSAL. Tokens are RS256 JWTs with the claims of an app-only Graph
-// token (aud, iss, tid, appid, roles, oid, iat, nbf, exp, ...).
+// grant_type=client_credentials, exactly one scope ending in /.default
+// (beside which openid, profile, offline_access and email, which MSAL adds,
+// are ignored, as Entra ignores them), and either client_secret (in the
+// form or HTTP Basic) or a client_assertion signed by Options.Certificate
+// and naming it by x5t#S256 or x5t (any base64 form) or x5c; the OpenID
+// Connect metadata of v2.0 (/{tenant}/v2.0/.well-known/openid-configuration)
+// and v1 (/{tenant}/.well-known/openid-configuration), with common and
+// organizations answered as Entra does ({tenantid} in the issuer), their
+// keys, and /common/discovery/instance for clients built on MSAL. Tokens
+// are RS256 JWTs with the claims of an app-only Graph token (aud, iss, tid,
+// appid, roles, oid, iat, nbf, exp, ...).
 //
 // Graph (GraphURL): GET /users ($top 1-999, $select, $filter, $search,
 // $count, $orderby, $skiptoken), GET /users/$count, GET /users/delta(),
 // GET, PATCH and DELETE /users/{id or userPrincipalName}, POST /users and
 // GET /users/{id}/memberOf; GET and POST /groups (POST requires
-// displayName, mailEnabled, mailNickname and securityEnabled), GET, PATCH
-// and DELETE /groups/{id}, GET /groups/{id}/members (paged, each member with
-// its @odata.type), POST /groups/{id}/members/$ref (400 when already a
-// member) and DELETE /groups/{id}/members/{member-id}/$ref (404 when not
-// one). GET /groups takes the same query options as GET /users.
+// displayName, mailEnabled, mailNickname and securityEnabled), GET
+// /groups/$count, GET, PATCH and DELETE /groups/{id}, GET
+// /groups/{id}/members (paged, each member with its @odata.type), POST
+// /groups/{id}/members/$ref (400 when already a member) and DELETE
+// /groups/{id}/members/{member-id}/$ref (404 when not one). GET /groups
+// takes the same query options as GET /users. members and memberOf take
+// type casts (/members/microsoft.graph.user) and $count segments, and
+// $filter, $search and $orderby as advanced queries. The routing table is
+// in route.go.
 //
 // $filter understands eq, ne, gt, ge, lt, le, in, not, and, or, parentheses,
-// startswith, endswith, null, and any() over string collections, on the
+// startswith, endswith, null, and any() over string collections and over
+// assignedLicenses, assignedPlans, provisionedPlans and identities, on the
 // scalar properties of microsoft.graph.user or microsoft.graph.group;
 // string comparisons ignore case, as the directory's do. Queries that need
 // Graph's advanced query capabilities (ne, not, endswith, $search, $count,
 // $filter with $orderby, $orderby on other properties than displayName and
-// userPrincipalName) are refused with Graph's 400 errors unless the request
-// sends ConsistencyLevel: eventual (and $count=true where Graph wants it).
+// userPrincipalName, any query on members and memberOf) are refused with
+// Graph's 400 errors unless the request sends ConsistencyLevel: eventual
+// (and $count=true where Graph wants it); $count=true without the header is
+// ignored, as Graph ignores it.
+//
+// As Graph does, the fake reads request bodies sent with Content-Encoding
+// gzip or deflate, enforces the roles of the token (403
+// Authorization_RequestDenied; Options.Roles narrows them), requires a
+// password on POST /users and refuses null for the properties POST requires.
+// Its memory is bounded whatever clients send: bodies are capped at 4 MiB
+// after decoding, the request log in count and bytes (requests without a
+// valid token are logged as a line, their bodies never read), the directory
+// and each object in size (Options.MaxObjects, Options.MaxObjectBytes).
 //
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
 // ignored), If-Match (recorded, not checked), throttling and Continuous
@@ -199,8 +220,10 @@ type Options struct {
 
 // Interceptor inspects a request before the fake handles it. It returns true
 // when it has written the response itself (a fault), false to let the fake
-// answer normally. The request body may be read: the fake has buffered it
-// and restores it for the normal handler.
+// answer normally. The request body may be read: for a request with a
+// valid token to a known operation the fake has buffered it (decompressed)
+// and restores it for the normal handler; for any other request it is the
+// body as sent, unread and capped at 4 MiB, which the fake will not read.
 type Interceptor func(w http.ResponseWriter, r *http.Request) bool
 
 // Server is a running fake of the identity platform and Graph. Create it
