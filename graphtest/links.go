@@ -47,12 +47,14 @@ func (d *directory) objectByID(id string) (props map[string]any, et *entityType)
 	return d.objects[k], nil
 }
 
-// castType returns the entity type a cast segment names, nil for none.
+// castType returns the entity type a cast segment names, nil for none. The
+// namespace may be written in full (microsoft.graph.user) or by its alias
+// (graph.user), as Microsoft's SDKs write it.
 func castType(cast string) *entityType {
-	switch strings.ToLower(cast) {
-	case "microsoft.graph.user":
+	switch strings.ToLower(strings.TrimPrefix(strings.ToLower(cast), "microsoft.")) {
+	case "graph.user":
 		return userType
-	case "microsoft.graph.group":
+	case "graph.group":
 		return groupType
 	}
 	return nil

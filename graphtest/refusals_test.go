@@ -128,6 +128,7 @@ func TestCounts(t *testing.T) {
 		"/groups/" + g + "/members/$count":                       members,
 		"/groups/" + g + "/members/microsoft.graph.user/$count":  members,
 		"/groups/" + g + "/members/microsoft.graph.group/$count": 0,
+		"/groups/" + g + "/members/graph.user/$count":            members,
 		"/users/" + u + "/memberOf/$count":                       memberOf,
 		"/users/" + u + "/memberOf/microsoft.graph.group/$count": memberOf,
 	} {
@@ -149,7 +150,7 @@ func TestCounts(t *testing.T) {
 			t.Errorf("%s with ConsistencyLevel: %d, @odata.count present %v", path, r.status, has)
 		}
 	}
-	if s.Requests(OpCountGroups) != 4 || s.Requests(OpCountGroupMembers) != 6 || s.Requests(OpCountUserMemberOf) != 4 {
+	if s.Requests(OpCountGroups) != 4 || s.Requests(OpCountGroupMembers) != 8 || s.Requests(OpCountUserMemberOf) != 4 {
 		t.Errorf("counters: %d %d %d", s.Requests(OpCountGroups), s.Requests(OpCountGroupMembers), s.Requests(OpCountUserMemberOf))
 	}
 	if r := c.get("/groups/nope/members/$count", ev); r.status != 404 {
@@ -266,6 +267,9 @@ func TestMemberQueries(t *testing.T) {
 	r := c.get("/users/" + ids[0] + "/memberOf/microsoft.graph.group?$top=1")
 	if v := values(t, r); r.status != 200 || len(v) != 1 || v[0]["id"] != g {
 		t.Errorf("memberOf cast: %d %s", r.status, r.body)
+	}
+	if v := values(t, c.get("/users/"+ids[0]+"/memberOf/graph.group")); len(v) != 1 {
+		t.Errorf("memberOf graph.group (the namespace alias): %v", v)
 	}
 	if v := values(t, c.get("/users/"+ids[0]+"/memberOf/microsoft.graph.user")); len(v) != 0 {
 		t.Errorf("memberOf users: %v", v)

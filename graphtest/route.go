@@ -26,7 +26,8 @@ type endpoint struct {
 	// path is the pattern after /v1.0, segments separated by "/". A literal
 	// segment matches case-insensitively and may list alternatives with "|";
 	// {key} and {sub} match any segment; {cast} matches a type cast segment
-	// (microsoft.graph.user or microsoft.graph.group).
+	// (microsoft.graph.user or microsoft.graph.group, or graph.user and
+	// graph.group with the namespace alias Microsoft's SDKs use).
 	path  string
 	op    string
 	serve func(s *Server, c *call)
@@ -161,9 +162,7 @@ func matchLiteral(p, s string) bool {
 
 // isCast reports whether seg is an OData type cast to a directory object
 // type the fake serves.
-func isCast(seg string) bool {
-	return strings.EqualFold(seg, "microsoft.graph.user") || strings.EqualFold(seg, "microsoft.graph.group")
-}
+func isCast(seg string) bool { return castType(seg) != nil }
 
 // route resolves a Graph request to its endpoint, filling c's path keys (c
 // may be nil). It returns nil when nothing matches; known reports whether
