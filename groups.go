@@ -13,25 +13,45 @@ import (
 type (
 	// Group is a Microsoft Graph group (microsoft.graph.group): a security group, a Microsoft 365
 	// group (GroupTypes holds "Unified") or a distribution group.
+	//
+	// Its fields are those of [gen.MicrosoftGraphGroup]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphGroup
 	Group = gen.MicrosoftGraphGroup
 	// GroupCollectionResponse is one page of groups.
+	//
+	// Its fields are those of [gen.MicrosoftGraphGroupCollectionResponse]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphGroupCollectionResponse
 	GroupCollectionResponse = gen.MicrosoftGraphGroupCollectionResponse
 	// AssignedLabel is a sensitivity label of a Microsoft 365 group.
+	//
+	// Its fields are those of [gen.MicrosoftGraphAssignedLabel]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphAssignedLabel
 	AssignedLabel = gen.MicrosoftGraphAssignedLabel
 	// LicenseProcessingState tells how far group-based licensing has got with a group.
+	//
+	// Its fields are those of [gen.MicrosoftGraphLicenseProcessingState]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphLicenseProcessingState
 	LicenseProcessingState = gen.MicrosoftGraphLicenseProcessingState
 	// ReferenceCreate is the body of a POST to a $ref path: {"@odata.id": "<URL of the object>"}.
+	//
+	// Its fields are those of [gen.ReferenceCreate]: go doc github.com/typedgraph/graph/gen.ReferenceCreate
 	ReferenceCreate = gen.ReferenceCreate
 
 	// ListGroupsParams are the query options of ListGroups and Groups.
+	//
+	// Its fields are those of [gen.ListGroupsParams]: go doc github.com/typedgraph/graph/gen.ListGroupsParams
 	ListGroupsParams = gen.ListGroupsParams
 	// GetGroupParams are the query options of GetGroup.
+	//
+	// Its fields are those of [gen.GetGroupParams]: go doc github.com/typedgraph/graph/gen.GetGroupParams
 	GetGroupParams = gen.GetGroupParams
 	// DeleteGroupParams are the options of DeleteGroup.
+	//
+	// Its fields are those of [gen.DeleteGroupParams]: go doc github.com/typedgraph/graph/gen.DeleteGroupParams
 	DeleteGroupParams = gen.DeleteGroupParams
 	// ListGroupMembersParams are the query options of ListGroupMembers and GroupMembers.
+	//
+	// Its fields are those of [gen.ListGroupMembersParams]: go doc github.com/typedgraph/graph/gen.ListGroupMembersParams
 	ListGroupMembersParams = gen.ListGroupMembersParams
 	// RemoveGroupMemberParams are the options of RemoveGroupMember.
+	//
+	// Its fields are those of [gen.RemoveGroupMemberParams]: go doc github.com/typedgraph/graph/gen.RemoveGroupMemberParams
 	RemoveGroupMemberParams = gen.RemoveGroupMemberParams
 )
 

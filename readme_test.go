@@ -134,9 +134,10 @@ func flagValues(args []string, name string) []string {
 }
 
 // TestReadmeAddingAnEndpoint checks that README's graphspec command reproduces the groups part of
-// api/graph.yaml. Without Microsoft's Groups.yml (TYPEDGRAPH_GROUPS_YML names it; it lives outside
-// the repository) it checks only that the command names every groups path of the spec and merges into
-// it. With the file it runs the command twice: as written, with -out redirected to a scratch file,
+// api/graph.yaml. Without Microsoft's Groups.yml and CSDL (TYPEDGRAPH_GROUPS_YML names the first,
+// TYPEDGRAPH_CSDL the second, else it is looked for in ../shared/reference or TYPEDGRAPH_SHARED's;
+// both live outside the repository) it checks only that the command names every groups path of the
+// spec, reads a CSDL and merges into the spec. With the files it runs the command twice: as written, with -out redirected to a scratch file,
 // which must reproduce api/graph.yaml byte for byte (a re-run changes nothing) and report no conflict
 // but the two README names; and without -merge, whose paths and components must each be in
 // api/graph.yaml unchanged (prose aside), those two components excepted: so the groups part of the
@@ -148,6 +149,9 @@ func TestReadmeAddingAnEndpoint(t *testing.T) {
 	}
 	if !slices.Contains(args, "-nullable-refs") {
 		t.Error("README's command on a PowerShell file lacks -nullable-refs")
+	}
+	if len(flagValues(args, "csdl")) != 1 {
+		t.Error("README's command lacks -csdl: the PowerShell files lag Microsoft's CSDL (api/README.md, rule 17)")
 	}
 	spec, err := os.ReadFile("api/graph.yaml")
 	if err != nil {
@@ -195,6 +199,17 @@ func TestReadmeAddingAnEndpoint(t *testing.T) {
 	if _, err := os.Stat(src); err != nil {
 		t.Fatal(err)
 	}
+	csdl := os.Getenv("TYPEDGRAPH_CSDL")
+	if csdl == "" {
+		shared := os.Getenv("TYPEDGRAPH_SHARED")
+		if shared == "" {
+			shared = filepath.Join("..", "shared")
+		}
+		csdl = filepath.Join(shared, "reference", "graph-v1.0-csdl-cleanMetadata.xml")
+	}
+	if _, err := os.Stat(csdl); err != nil {
+		t.Skipf("Microsoft's CSDL is needed to replay README's command (set TYPEDGRAPH_CSDL): %v", err)
+	}
 	dir := t.TempDir()
 	withFlags := func(replace map[string]string, drop ...string) []string {
 		var out []string
@@ -224,7 +239,7 @@ func TestReadmeAddingAnEndpoint(t *testing.T) {
 	// The conflicts README's step 2 names: entries where the spec's own, stricter version is kept.
 	keptOurs := map[string]bool{"parameters top": true, "schemas microsoft.graph.ODataErrors.InnerError": true}
 	merged := filepath.Join(dir, "graph.yaml")
-	log := graphspec(withFlags(map[string]string{"-in": src, "-out": merged}))
+	log := graphspec(withFlags(map[string]string{"-in": src, "-csdl": csdl, "-out": merged}))
 	for _, line := range strings.Split(log, "\n") {
 		if where, ok := strings.CutPrefix(line, "conflict: components "); ok {
 			if name, _, _ := strings.Cut(where, ":"); !keptOurs[name] {
@@ -243,7 +258,7 @@ func TestReadmeAddingAnEndpoint(t *testing.T) {
 	}
 
 	sliced := filepath.Join(dir, "slice.yaml")
-	graphspec(withFlags(map[string]string{"-in": src, "-out": sliced}, "-merge"))
+	graphspec(withFlags(map[string]string{"-in": src, "-csdl": csdl, "-out": sliced}, "-merge"))
 	var s, full map[string]any
 	b, err := os.ReadFile(sliced)
 	if err != nil {

@@ -343,3 +343,44 @@ func TestTransportErrorsRetriedOnlyWhenIdempotent(t *testing.T) {
 		})
 	}
 }
+
+// TestErrorsKeepTheirCause checks that a call whose context ends while it waits to retry returns the
+// failure that led to the wait, with the context's error still reachable, and that attempts are
+// worded as *graph.Error and the auth package word them.
+func TestErrorsKeepTheirCause(t *testing.T) {
+	unavailable := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":{"code":"serviceNotAvailable","message":"Try later."}}`))
+	}
+	for _, tt := range []struct {
+		name    string
+		handler http.HandlerFunc
+		want    string
+	}{
+		{"503", unavailable, "503 serviceNotAvailable: Try later."},
+		{"hang-up", hangUp, "graph: GET /v1.0/users: "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeGraph(t, tt.handler)
+			c := newTestClient(t, f.URL+"/v1.0")
+			graph.SetSleep(c, func(context.Context, time.Duration) error { return context.DeadlineExceeded })
+			err := listOnce(c)
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("err = %v, want one errors.Is finds context.DeadlineExceeded in", err)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "; stopped waiting to retry: context deadline exceeded") {
+				t.Errorf("err = %v, want the cause %q and the context's end", err, tt.want)
+			}
+		})
+	}
+
+	e := &graph.TransportError{Method: "GET", Path: "/v1.0/users", Attempts: 3, Err: errors.New("connection reset")}
+	if got, want := e.Error(), "graph: GET /v1.0/users: connection reset after 3 attempts"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	e.Attempts = 1
+	if got, want := e.Error(), "graph: GET /v1.0/users: connection reset"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+}

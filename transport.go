@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -146,7 +147,9 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, ctx.Err()
+				// Keep what was being done when the context ended: "GET /v1.0/users: context deadline
+				// exceeded" says more than the bare context error.
+				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: ctx.Err()}
 			}
 			if !idempotent(req.Method) || !replayable || attempt > policy.MaxRetries {
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
@@ -155,8 +158,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			if waited+delay > policy.MaxWait {
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
 			}
-			if err := d.sleep(ctx, delay); err != nil {
-				return nil, err
+			if serr := d.sleep(ctx, delay); serr != nil {
+				// The failure that led to the wait is the cause worth reporting; the context error stays
+				// reachable with errors.Is.
+				return nil, fmt.Errorf("%w; stopped waiting to retry: %w",
+					&TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}, serr)
 			}
 			waited += delay
 			continue
@@ -204,9 +210,12 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				slog.Duration("retry_after", delay), slog.Int("attempt", attempt),
 				slog.String("request_id", resp.Header.Get("request-id")))
 		}
-		drainAndClose(resp.Body)
+		last := newError(resp, req) // reads and closes the body
+		last.Attempts = attempt
 		if err := d.sleep(ctx, delay); err != nil {
-			return nil, err
+			// Keep Graph's answer that led to the wait as the cause; errors.Is still finds the
+			// context's error.
+			return nil, fmt.Errorf("%w; stopped waiting to retry: %w", last, err)
 		}
 		waited += delay
 	}
@@ -421,7 +430,11 @@ func (e *TransportError) Error() string {
 	if errors.As(cause, &ue) {
 		cause = ue.Err // url.Error repeats the URL, query included
 	}
-	return fmt.Sprintf("graph: %s %s: %v (after %d attempt(s))", e.Method, e.Path, cause, e.Attempts)
+	msg := fmt.Sprintf("graph: %s %s: %v", e.Method, e.Path, cause)
+	if e.Attempts > 1 {
+		msg += " after " + strconv.Itoa(e.Attempts) + " attempts" // as *Error and auth's errors say it
+	}
+	return msg
 }
 
 // Unwrap returns the underlying error, for errors.Is(err, context.DeadlineExceeded) and the like.

@@ -16,44 +16,82 @@ import (
 // gen.MicrosoftGraphUser, and the two can be used interchangeably.
 type (
 	// User is a Microsoft Graph user (microsoft.graph.user).
+	//
+	// Its fields are those of [gen.MicrosoftGraphUser]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphUser
 	User = gen.MicrosoftGraphUser
 	// DirectoryObject is a directory object (microsoft.graph.directoryObject); ODataType tells its kind,
 	// such as "#microsoft.graph.group".
+	//
+	// Its fields are those of [gen.MicrosoftGraphDirectoryObject]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphDirectoryObject
 	DirectoryObject = gen.MicrosoftGraphDirectoryObject
 	// PasswordProfile is a user's password profile, required when creating a user.
+	//
+	// Its fields are those of [gen.MicrosoftGraphPasswordProfile]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphPasswordProfile
 	PasswordProfile = gen.MicrosoftGraphPasswordProfile
 	// EmployeeOrgData is a user's cost center and division.
+	//
+	// Its fields are those of [gen.MicrosoftGraphEmployeeOrgData]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphEmployeeOrgData
 	EmployeeOrgData = gen.MicrosoftGraphEmployeeOrgData
 	// SignInActivity is a user's last sign-ins; Graph returns it only when selected.
+	//
+	// Its fields are those of [gen.MicrosoftGraphSignInActivity]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphSignInActivity
 	SignInActivity = gen.MicrosoftGraphSignInActivity
 	// AssignedLicense is a license assigned to a user.
+	//
+	// Its fields are those of [gen.MicrosoftGraphAssignedLicense]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphAssignedLicense
 	AssignedLicense = gen.MicrosoftGraphAssignedLicense
 	// ObjectIdentity is an identity a user can sign in with.
+	//
+	// Its fields are those of [gen.MicrosoftGraphObjectIdentity]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphObjectIdentity
 	ObjectIdentity = gen.MicrosoftGraphObjectIdentity
 	// OnPremisesExtensionAttributes are extensionAttribute1 to 15 of a user.
+	//
+	// Its fields are those of [gen.MicrosoftGraphOnPremisesExtensionAttributes]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphOnPremisesExtensionAttributes
 	OnPremisesExtensionAttributes = gen.MicrosoftGraphOnPremisesExtensionAttributes
 	// MailboxSettings are a user's mailbox settings.
+	//
+	// Its fields are those of [gen.MicrosoftGraphMailboxSettings]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphMailboxSettings
 	MailboxSettings = gen.MicrosoftGraphMailboxSettings
 	// UserCollectionResponse is one page of users.
+	//
+	// Its fields are those of [gen.MicrosoftGraphUserCollectionResponse]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphUserCollectionResponse
 	UserCollectionResponse = gen.MicrosoftGraphUserCollectionResponse
 	// UserDeltaResponse is one page of a users delta round.
+	//
+	// Its fields are those of [gen.MicrosoftGraphUserDeltaResponse]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphUserDeltaResponse
 	UserDeltaResponse = gen.MicrosoftGraphUserDeltaResponse
 	// DirectoryObjectCollectionResponse is one page of directory objects.
+	//
+	// Its fields are those of [gen.MicrosoftGraphDirectoryObjectCollectionResponse]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphDirectoryObjectCollectionResponse
 	DirectoryObjectCollectionResponse = gen.MicrosoftGraphDirectoryObjectCollectionResponse
 	// ODataError is the body of a Graph error answer, as sent on the wire. Calls return *Error instead.
+	//
+	// Its fields are those of [gen.MicrosoftGraphODataErrorsODataError]: go doc github.com/typedgraph/graph/gen.MicrosoftGraphODataErrorsODataError
 	ODataError = gen.MicrosoftGraphODataErrorsODataError
 
 	// ListUsersParams are the query options of ListUsers and Users.
+	//
+	// Its fields are those of [gen.ListUsersParams]: go doc github.com/typedgraph/graph/gen.ListUsersParams
 	ListUsersParams = gen.ListUsersParams
 	// GetUserParams are the query options of GetUser.
+	//
+	// Its fields are those of [gen.GetUserParams]: go doc github.com/typedgraph/graph/gen.GetUserParams
 	GetUserParams = gen.GetUserParams
 	// CountUsersParams are the query options of CountUsers.
+	//
+	// Its fields are those of [gen.CountUsersParams]: go doc github.com/typedgraph/graph/gen.CountUsersParams
 	CountUsersParams = gen.CountUsersParams
 	// DeltaUsersParams are the query options of DeltaUsers.
+	//
+	// Its fields are those of [gen.DeltaUsersParams]: go doc github.com/typedgraph/graph/gen.DeltaUsersParams
 	DeltaUsersParams = gen.DeltaUsersParams
 	// DeleteUserParams are the options of DeleteUser.
+	//
+	// Its fields are those of [gen.DeleteUserParams]: go doc github.com/typedgraph/graph/gen.DeleteUserParams
 	DeleteUserParams = gen.DeleteUserParams
 	// ListUserMemberOfParams are the query options of ListUserMemberOf and UserMemberOf.
+	//
+	// Its fields are those of [gen.ListUserMemberOfParams]: go doc github.com/typedgraph/graph/gen.ListUserMemberOfParams
 	ListUserMemberOfParams = gen.ListUserMemberOfParams
 
 	// Nullable is a property that can be unset, explicitly null, or hold a value. Unset properties are

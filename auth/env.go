@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -16,6 +17,9 @@ const (
 	EnvCertificatePath     = "AZURE_CLIENT_CERTIFICATE_PATH"
 	EnvCertificatePassword = "AZURE_CLIENT_CERTIFICATE_PASSWORD"
 	EnvAuthorityHost       = "AZURE_AUTHORITY_HOST"
+	// EnvSendCertificateChain, when true, sends the certificate chain (x5c)
+	// with a certificate credential, as azidentity's variable of that name.
+	EnvSendCertificateChain = "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"
 	// EnvCloud names the cloud (see CloudByName); it picks the authority
 	// host, Graph endpoint and scope together. typedgraph's own addition.
 	EnvCloud = "TYPEDGRAPH_CLOUD"
@@ -26,7 +30,9 @@ const (
 // AZURE_CLIENT_CERTIFICATE_PATH (a PEM file with the certificate and an
 // unencrypted key; the secret wins when both are set, as in azidentity),
 // AZURE_CLIENT_CERTIFICATE_PASSWORD (encrypted keys yield ErrEncryptedKey),
-// AZURE_AUTHORITY_HOST and TYPEDGRAPH_CLOUD.
+// AZURE_CLIENT_SEND_CERTIFICATE_CHAIN, AZURE_AUTHORITY_HOST and
+// TYPEDGRAPH_CLOUD. graph.ConfigFromEnv reads the same variables and
+// TYPEDGRAPH_BASE_URL.
 //
 // Without TYPEDGRAPH_CLOUD, an AZURE_AUTHORITY_HOST of a national cloud picks
 // that cloud; login.microsoftonline.us picks US Government L4 (set
@@ -34,6 +40,14 @@ const (
 // contain a secret or key material.
 func ConfigFromEnv() (Config, error) {
 	return configFromEnv(os.Getenv, os.ReadFile)
+}
+
+// ConfigFromLookup is ConfigFromEnv reading the variables through lookup
+// instead of os.Getenv: for tests, and for programs that layer their own
+// settings (command-line flags, say) over the environment. An empty value
+// counts as unset.
+func ConfigFromLookup(lookup func(name string) string) (Config, error) {
+	return configFromEnv(lookup, os.ReadFile)
 }
 
 func configFromEnv(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
@@ -83,7 +97,8 @@ func configFromEnv(getenv func(string) string, readFile func(string) ([]byte, er
 	if err != nil {
 		return Config{}, fmt.Errorf("%s %q: %w", EnvCertificatePath, certPath, err)
 	}
-	cred, err := NewClientCertificate(certs, key, nil)
+	sendChain, _ := strconv.ParseBool(get(EnvSendCertificateChain))
+	cred, err := NewClientCertificate(certs, key, &CertificateOptions{SendCertificateChain: sendChain})
 	if err != nil {
 		return Config{}, fmt.Errorf("%s %q: %w", EnvCertificatePath, certPath, err)
 	}

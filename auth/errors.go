@@ -57,8 +57,12 @@ type Error struct {
 // of the description and the trace and correlation ids.
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString("auth: token request failed: ")
+	b.WriteString("auth: token request failed")
+	// sep is written before each part, so that parts left out leave no empty ": : ".
+	sep := ": "
 	if e.StatusCode != 0 {
+		b.WriteString(sep)
+		sep = " "
 		b.WriteString(strconv.Itoa(e.StatusCode))
 		if t := http.StatusText(e.StatusCode); t != "" {
 			b.WriteString(" ")
@@ -68,11 +72,12 @@ func (e *Error) Error() string {
 	if e.Code != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Code)
+		sep = " "
 	}
 	desc := firstLine(e.Description)
 	if len(e.ErrorCodes) > 0 {
 		code := "AADSTS" + strconv.Itoa(e.ErrorCodes[0])
-		b.WriteString(" (" + code + ")")
+		b.WriteString(sep + "(" + code + ")")
 		desc = strings.TrimSpace(strings.TrimPrefix(desc, code+":"))
 	}
 	if desc != "" {

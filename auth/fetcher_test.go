@@ -409,6 +409,22 @@ func TestErrorString(t *testing.T) {
 	if !(&Error{StatusCode: 503}).Retryable() {
 		t.Error("503 should be temporary")
 	}
+
+	// Parts left out leave no empty ": :", and attempts read as graph's errors read them.
+	for _, tt := range []struct {
+		e    *Error
+		want string
+	}{
+		{&Error{Err: errors.New("dial tcp: connection refused"), Attempts: 4}, "auth: token request failed: dial tcp: connection refused after 4 attempts"},
+		{&Error{Code: "invalid_request"}, "auth: token request failed: invalid_request"},
+		{&Error{ErrorCodes: []int{90002}}, "auth: token request failed: (AADSTS90002)"},
+		{&Error{StatusCode: 400, ErrorCodes: []int{90002}}, "auth: token request failed: 400 Bad Request (AADSTS90002)"},
+		{&Error{Description: "no such tenant", Attempts: 1}, "auth: token request failed: no such tenant"},
+	} {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
 }
 
 func TestNewClientCredentialsValidation(t *testing.T) {

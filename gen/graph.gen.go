@@ -96,19 +96,46 @@ func (e MicrosoftGraphDelegateMeetingMessageDeliveryOptions) Valid() bool {
 
 // Defines values for MicrosoftGraphExternalAudienceScope.
 const (
-	All          MicrosoftGraphExternalAudienceScope = "all"
-	ContactsOnly MicrosoftGraphExternalAudienceScope = "contactsOnly"
-	None         MicrosoftGraphExternalAudienceScope = "none"
+	MicrosoftGraphExternalAudienceScopeAll          MicrosoftGraphExternalAudienceScope = "all"
+	MicrosoftGraphExternalAudienceScopeContactsOnly MicrosoftGraphExternalAudienceScope = "contactsOnly"
+	MicrosoftGraphExternalAudienceScopeNone         MicrosoftGraphExternalAudienceScope = "none"
 )
 
 // Valid indicates whether the value is a known member of the MicrosoftGraphExternalAudienceScope enum.
 func (e MicrosoftGraphExternalAudienceScope) Valid() bool {
 	switch e {
-	case All:
+	case MicrosoftGraphExternalAudienceScopeAll:
 		return true
-	case ContactsOnly:
+	case MicrosoftGraphExternalAudienceScopeContactsOnly:
 		return true
-	case None:
+	case MicrosoftGraphExternalAudienceScopeNone:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MicrosoftGraphGroupAccessType.
+const (
+	MicrosoftGraphGroupAccessTypeNone               MicrosoftGraphGroupAccessType = "none"
+	MicrosoftGraphGroupAccessTypePrivate            MicrosoftGraphGroupAccessType = "private"
+	MicrosoftGraphGroupAccessTypePublic             MicrosoftGraphGroupAccessType = "public"
+	MicrosoftGraphGroupAccessTypeSecret             MicrosoftGraphGroupAccessType = "secret"
+	MicrosoftGraphGroupAccessTypeUnknownFutureValue MicrosoftGraphGroupAccessType = "unknownFutureValue"
+)
+
+// Valid indicates whether the value is a known member of the MicrosoftGraphGroupAccessType enum.
+func (e MicrosoftGraphGroupAccessType) Valid() bool {
+	switch e {
+	case MicrosoftGraphGroupAccessTypeNone:
+		return true
+	case MicrosoftGraphGroupAccessTypePrivate:
+		return true
+	case MicrosoftGraphGroupAccessTypePublic:
+		return true
+	case MicrosoftGraphGroupAccessTypeSecret:
+		return true
+	case MicrosoftGraphGroupAccessTypeUnknownFutureValue:
 		return true
 	default:
 		return false
@@ -117,31 +144,31 @@ func (e MicrosoftGraphExternalAudienceScope) Valid() bool {
 
 // Defines values for MicrosoftGraphUserPurpose.
 const (
-	Equipment          MicrosoftGraphUserPurpose = "equipment"
-	Linked             MicrosoftGraphUserPurpose = "linked"
-	Others             MicrosoftGraphUserPurpose = "others"
-	Room               MicrosoftGraphUserPurpose = "room"
-	Shared             MicrosoftGraphUserPurpose = "shared"
-	UnknownFutureValue MicrosoftGraphUserPurpose = "unknownFutureValue"
-	User               MicrosoftGraphUserPurpose = "user"
+	MicrosoftGraphUserPurposeEquipment          MicrosoftGraphUserPurpose = "equipment"
+	MicrosoftGraphUserPurposeLinked             MicrosoftGraphUserPurpose = "linked"
+	MicrosoftGraphUserPurposeOthers             MicrosoftGraphUserPurpose = "others"
+	MicrosoftGraphUserPurposeRoom               MicrosoftGraphUserPurpose = "room"
+	MicrosoftGraphUserPurposeShared             MicrosoftGraphUserPurpose = "shared"
+	MicrosoftGraphUserPurposeUnknownFutureValue MicrosoftGraphUserPurpose = "unknownFutureValue"
+	MicrosoftGraphUserPurposeUser               MicrosoftGraphUserPurpose = "user"
 )
 
 // Valid indicates whether the value is a known member of the MicrosoftGraphUserPurpose enum.
 func (e MicrosoftGraphUserPurpose) Valid() bool {
 	switch e {
-	case Equipment:
+	case MicrosoftGraphUserPurposeEquipment:
 		return true
-	case Linked:
+	case MicrosoftGraphUserPurposeLinked:
 		return true
-	case Others:
+	case MicrosoftGraphUserPurposeOthers:
 		return true
-	case Room:
+	case MicrosoftGraphUserPurposeRoom:
 		return true
-	case Shared:
+	case MicrosoftGraphUserPurposeShared:
 		return true
-	case UnknownFutureValue:
+	case MicrosoftGraphUserPurposeUnknownFutureValue:
 		return true
-	case User:
+	case MicrosoftGraphUserPurposeUser:
 		return true
 	default:
 		return false
@@ -282,51 +309,64 @@ type MicrosoftGraphExternalAudienceScope string
 
 // MicrosoftGraphGroup defines model for microsoft.graph.group.
 type MicrosoftGraphGroup struct {
-	ODataType                     *string                                                 `json:"@odata.type,omitempty"`
-	AllowExternalSenders          nullable.Nullable[bool]                                 `json:"allowExternalSenders,omitempty"`
-	AssignedLabels                []MicrosoftGraphAssignedLabel                           `json:"assignedLabels,omitempty"`
-	AssignedLicenses              []MicrosoftGraphAssignedLicense                         `json:"assignedLicenses,omitempty"`
-	AutoSubscribeNewMembers       nullable.Nullable[bool]                                 `json:"autoSubscribeNewMembers,omitempty"`
-	Classification                nullable.Nullable[string]                               `json:"classification,omitempty"`
-	CreatedDateTime               nullable.Nullable[time.Time]                            `json:"createdDateTime,omitempty"`
-	DeletedDateTime               nullable.Nullable[time.Time]                            `json:"deletedDateTime,omitempty"`
-	Description                   nullable.Nullable[string]                               `json:"description,omitempty"`
-	DisplayName                   nullable.Nullable[string]                               `json:"displayName,omitempty"`
-	ExpirationDateTime            nullable.Nullable[time.Time]                            `json:"expirationDateTime,omitempty"`
-	GroupTypes                    []string                                                `json:"groupTypes,omitempty"`
-	HasMembersWithLicenseErrors   nullable.Nullable[bool]                                 `json:"hasMembersWithLicenseErrors,omitempty"`
-	HideFromAddressLists          nullable.Nullable[bool]                                 `json:"hideFromAddressLists,omitempty"`
-	HideFromOutlookClients        nullable.Nullable[bool]                                 `json:"hideFromOutlookClients,omitempty"`
-	ID                            *string                                                 `json:"id,omitempty"`
-	IsArchived                    nullable.Nullable[bool]                                 `json:"isArchived,omitempty"`
-	IsAssignableToRole            nullable.Nullable[bool]                                 `json:"isAssignableToRole,omitempty"`
-	IsManagementRestricted        nullable.Nullable[bool]                                 `json:"isManagementRestricted,omitempty"`
-	IsSubscribedByMail            nullable.Nullable[bool]                                 `json:"isSubscribedByMail,omitempty"`
-	LicenseProcessingState        nullable.Nullable[MicrosoftGraphLicenseProcessingState] `json:"licenseProcessingState,omitempty"`
-	Mail                          nullable.Nullable[string]                               `json:"mail,omitempty"`
-	MailEnabled                   nullable.Nullable[bool]                                 `json:"mailEnabled,omitempty"`
-	MailNickname                  nullable.Nullable[string]                               `json:"mailNickname,omitempty"`
-	MembershipRule                nullable.Nullable[string]                               `json:"membershipRule,omitempty"`
-	MembershipRuleProcessingState nullable.Nullable[string]                               `json:"membershipRuleProcessingState,omitempty"`
-	OnPremisesDomainName          nullable.Nullable[string]                               `json:"onPremisesDomainName,omitempty"`
-	OnPremisesLastSyncDateTime    nullable.Nullable[time.Time]                            `json:"onPremisesLastSyncDateTime,omitempty"`
-	OnPremisesNetBiosName         nullable.Nullable[string]                               `json:"onPremisesNetBiosName,omitempty"`
-	OnPremisesProvisioningErrors  []MicrosoftGraphOnPremisesProvisioningError             `json:"onPremisesProvisioningErrors,omitempty"`
-	OnPremisesSamAccountName      nullable.Nullable[string]                               `json:"onPremisesSamAccountName,omitempty"`
-	OnPremisesSecurityIdentifier  nullable.Nullable[string]                               `json:"onPremisesSecurityIdentifier,omitempty"`
-	OnPremisesSyncEnabled         nullable.Nullable[bool]                                 `json:"onPremisesSyncEnabled,omitempty"`
-	PreferredDataLocation         nullable.Nullable[string]                               `json:"preferredDataLocation,omitempty"`
-	PreferredLanguage             nullable.Nullable[string]                               `json:"preferredLanguage,omitempty"`
-	ProxyAddresses                []string                                                `json:"proxyAddresses,omitempty"`
-	RenewedDateTime               nullable.Nullable[time.Time]                            `json:"renewedDateTime,omitempty"`
-	SecurityEnabled               nullable.Nullable[bool]                                 `json:"securityEnabled,omitempty"`
-	SecurityIdentifier            nullable.Nullable[string]                               `json:"securityIdentifier,omitempty"`
-	ServiceProvisioningErrors     []MicrosoftGraphServiceProvisioningError                `json:"serviceProvisioningErrors,omitempty"`
-	Theme                         nullable.Nullable[string]                               `json:"theme,omitempty"`
-	UniqueName                    nullable.Nullable[string]                               `json:"uniqueName,omitempty"`
-	UnseenCount                   nullable.Nullable[int32]                                `json:"unseenCount,omitempty"`
-	Visibility                    nullable.Nullable[string]                               `json:"visibility,omitempty"`
+	ODataType                     *string                                                        `json:"@odata.type,omitempty"`
+	AccessType                    nullable.Nullable[MicrosoftGraphGroupAccessType]               `json:"accessType,omitempty"`
+	AllowExternalSenders          nullable.Nullable[bool]                                        `json:"allowExternalSenders,omitempty"`
+	AssignedLabels                []MicrosoftGraphAssignedLabel                                  `json:"assignedLabels,omitempty"`
+	AssignedLicenses              []MicrosoftGraphAssignedLicense                                `json:"assignedLicenses,omitempty"`
+	AutoSubscribeNewMembers       nullable.Nullable[bool]                                        `json:"autoSubscribeNewMembers,omitempty"`
+	Classification                nullable.Nullable[string]                                      `json:"classification,omitempty"`
+	CreatedDateTime               nullable.Nullable[time.Time]                                   `json:"createdDateTime,omitempty"`
+	DeletedDateTime               nullable.Nullable[time.Time]                                   `json:"deletedDateTime,omitempty"`
+	Description                   nullable.Nullable[string]                                      `json:"description,omitempty"`
+	DisplayName                   nullable.Nullable[string]                                      `json:"displayName,omitempty"`
+	ExpirationDateTime            nullable.Nullable[time.Time]                                   `json:"expirationDateTime,omitempty"`
+	GroupTypes                    []string                                                       `json:"groupTypes,omitempty"`
+	HasMembersWithLicenseErrors   nullable.Nullable[bool]                                        `json:"hasMembersWithLicenseErrors,omitempty"`
+	HideFromAddressLists          nullable.Nullable[bool]                                        `json:"hideFromAddressLists,omitempty"`
+	HideFromOutlookClients        nullable.Nullable[bool]                                        `json:"hideFromOutlookClients,omitempty"`
+	ID                            *string                                                        `json:"id,omitempty"`
+	InfoCatalogs                  []string                                                       `json:"infoCatalogs,omitempty"`
+	IsArchived                    nullable.Nullable[bool]                                        `json:"isArchived,omitempty"`
+	IsAssignableToRole            nullable.Nullable[bool]                                        `json:"isAssignableToRole,omitempty"`
+	IsFavorite                    nullable.Nullable[bool]                                        `json:"isFavorite,omitempty"`
+	IsManagementRestricted        nullable.Nullable[bool]                                        `json:"isManagementRestricted,omitempty"`
+	IsSubscribedByMail            nullable.Nullable[bool]                                        `json:"isSubscribedByMail,omitempty"`
+	LicenseProcessingState        nullable.Nullable[MicrosoftGraphLicenseProcessingState]        `json:"licenseProcessingState,omitempty"`
+	Mail                          nullable.Nullable[string]                                      `json:"mail,omitempty"`
+	MailEnabled                   nullable.Nullable[bool]                                        `json:"mailEnabled,omitempty"`
+	MailNickname                  nullable.Nullable[string]                                      `json:"mailNickname,omitempty"`
+	MembershipRule                nullable.Nullable[string]                                      `json:"membershipRule,omitempty"`
+	MembershipRuleProcessingState nullable.Nullable[string]                                      `json:"membershipRuleProcessingState,omitempty"`
+	OnPremisesDomainName          nullable.Nullable[string]                                      `json:"onPremisesDomainName,omitempty"`
+	OnPremisesExtensionAttributes nullable.Nullable[MicrosoftGraphOnPremisesExtensionAttributes] `json:"onPremisesExtensionAttributes,omitempty"`
+	OnPremisesLastSyncDateTime    nullable.Nullable[time.Time]                                   `json:"onPremisesLastSyncDateTime,omitempty"`
+	OnPremisesNetBiosName         nullable.Nullable[string]                                      `json:"onPremisesNetBiosName,omitempty"`
+	OnPremisesProvisioningErrors  []MicrosoftGraphOnPremisesProvisioningError                    `json:"onPremisesProvisioningErrors,omitempty"`
+	OnPremisesSamAccountName      nullable.Nullable[string]                                      `json:"onPremisesSamAccountName,omitempty"`
+	OnPremisesSecurityIdentifier  nullable.Nullable[string]                                      `json:"onPremisesSecurityIdentifier,omitempty"`
+	OnPremisesSyncEnabled         nullable.Nullable[bool]                                        `json:"onPremisesSyncEnabled,omitempty"`
+	OrganizationID                nullable.Nullable[string]                                      `json:"organizationId,omitempty"`
+	PreferredDataLocation         nullable.Nullable[string]                                      `json:"preferredDataLocation,omitempty"`
+	PreferredLanguage             nullable.Nullable[string]                                      `json:"preferredLanguage,omitempty"`
+	ProxyAddresses                []string                                                       `json:"proxyAddresses,omitempty"`
+	RenewedDateTime               nullable.Nullable[time.Time]                                   `json:"renewedDateTime,omitempty"`
+	ResourceBehaviorOptions       []string                                                       `json:"resourceBehaviorOptions,omitempty"`
+	ResourceProvisioningOptions   []string                                                       `json:"resourceProvisioningOptions,omitempty"`
+	SecurityEnabled               nullable.Nullable[bool]                                        `json:"securityEnabled,omitempty"`
+	SecurityIdentifier            nullable.Nullable[string]                                      `json:"securityIdentifier,omitempty"`
+	ServiceProvisioningErrors     []MicrosoftGraphServiceProvisioningError                       `json:"serviceProvisioningErrors,omitempty"`
+	Theme                         nullable.Nullable[string]                                      `json:"theme,omitempty"`
+	UniqueName                    nullable.Nullable[string]                                      `json:"uniqueName,omitempty"`
+	UnseenConversationsCount      nullable.Nullable[int32]                                       `json:"unseenConversationsCount,omitempty"`
+	UnseenCount                   nullable.Nullable[int32]                                       `json:"unseenCount,omitempty"`
+	UnseenMessagesCount           nullable.Nullable[int32]                                       `json:"unseenMessagesCount,omitempty"`
+	Visibility                    nullable.Nullable[string]                                      `json:"visibility,omitempty"`
+	WelcomeMessageEnabled         nullable.Nullable[bool]                                        `json:"welcomeMessageEnabled,omitempty"`
 }
+
+// MicrosoftGraphGroupAccessType defines model for microsoft.graph.groupAccessType.
+type MicrosoftGraphGroupAccessType string
 
 // MicrosoftGraphGroupCollectionResponse defines model for microsoft.graph.groupCollectionResponse.
 type MicrosoftGraphGroupCollectionResponse struct {

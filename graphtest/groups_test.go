@@ -63,6 +63,7 @@ func TestGroupsQuery(t *testing.T) {
 		{name: "default page size", query: "", want: 4},
 		{name: "top", query: "?$top=10", want: 10},
 		{name: "select", query: "?$select=id,displayName&$top=1", want: 1},
+		{name: "select properties only the CSDL has", query: "?$select=accessType,resourceProvisioningOptions,onPremisesExtensionAttributes&$top=1", want: 1},
 		{name: "filter bool", query: "?$filter=securityEnabled eq true&$top=999", want: 7},
 		{name: "filter startswith", query: "?$filter=startswith(displayName,'sales')", want: 2},
 		{name: "filter any", query: "?$filter=groupTypes/any(t:t eq 'Unified')&$top=999", want: 7},

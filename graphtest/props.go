@@ -186,23 +186,26 @@ var groupProps = map[string]kind{
 	"onPremisesDomainName": kString, "onPremisesNetBiosName": kString, "onPremisesSamAccountName": kString,
 	"onPremisesSecurityIdentifier": kString, "preferredDataLocation": kString, "preferredLanguage": kString,
 	"securityIdentifier": kString, "theme": kString, "uniqueName": kString, "visibility": kString,
+	"accessType": kString, "organizationId": kString,
 
 	"allowExternalSenders": kBool, "autoSubscribeNewMembers": kBool, "hasMembersWithLicenseErrors": kBool,
 	"hideFromAddressLists": kBool, "hideFromOutlookClients": kBool, "isArchived": kBool,
 	"isAssignableToRole": kBool, "isManagementRestricted": kBool, "isSubscribedByMail": kBool,
 	"mailEnabled": kBool, "onPremisesSyncEnabled": kBool, "securityEnabled": kBool,
+	"isFavorite": kBool, "welcomeMessageEnabled": kBool,
 
-	"unseenCount": kInt,
+	"unseenCount": kInt, "unseenConversationsCount": kInt, "unseenMessagesCount": kInt,
 
 	"createdDateTime": kDateTime, "expirationDateTime": kDateTime, "onPremisesLastSyncDateTime": kDateTime,
 	"renewedDateTime": kDateTime,
 
-	"groupTypes": kStrings, "proxyAddresses": kStrings,
+	"groupTypes": kStrings, "proxyAddresses": kStrings, "infoCatalogs": kStrings,
+	"resourceBehaviorOptions": kStrings, "resourceProvisioningOptions": kStrings,
 
 	"assignedLabels": kComplexes, "assignedLicenses": kComplexes, "onPremisesProvisioningErrors": kComplexes,
 	"serviceProvisioningErrors": kComplexes,
 
-	"licenseProcessingState": kComplex,
+	"licenseProcessingState": kComplex, "onPremisesExtensionAttributes": kComplex,
 }
 
 // groupDefaultSelect is the property set Graph returns for a group when the

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"iter"
 	"strings"
 
@@ -15,10 +12,7 @@ import (
 )
 
 // What the users and groups commands share: the list flags, connecting, printing one page or every
-// page, reading a JSON object, and the one-line confirmations.
-
-// maxObjectInput caps a --json input file: a user or group object is a few kilobytes.
-const maxObjectInput = 1 << 20
+// page, and the one-line confirmations. Reading their JSON input is in input.go.
 
 // listFlags are the flags of a list command.
 type listFlags struct {
@@ -50,6 +44,18 @@ func (c *cli) parseList(fs *flag.FlagSet, cmd string, args []string, help string
 	if isSet(fs, "top") && (l.top < 1 || l.top > 999) {
 		return usagef(cmd, "--top must be between 1 and 999, not %d", l.top)
 	}
+	c.eventual = l.q.eventual || l.q.search != "" || l.count
+	c.hideCount = !l.count
+	return nil
+}
+
+// countParam returns the $count option of a list: true for --count and for --eventual, since Graph
+// runs an advanced query only with both ConsistencyLevel: eventual (which --count also sends) and
+// $count=true. With --all it is sent with every page, so that an advanced query works on each.
+func (l *listFlags) countParam() *bool {
+	if l.count || l.q.eventual {
+		return graph.Ptr(true)
+	}
 	return nil
 }
 
@@ -73,9 +79,13 @@ func columns(sel, defaults []string) []string {
 }
 
 // printPage prints the items of a first page and says on stderr whether more remain, or how many match
-// when Graph counted them.
+// when Graph counted them. noun is the plural of what is listed ("users").
 func printPage[T any](c *cli, out *listPrinter, noun string, items []T, next graph.Nullable[string], count graph.Nullable[int64]) error {
+	out.width = c.tableWidth()
 	for i := range items {
+		if c.interrupted() {
+			return c.stop.Err()
+		}
 		if err := out.item(&items[i]); err != nil {
 			return err
 		}
@@ -85,13 +95,16 @@ func printPage[T any](c *cli, out *listPrinter, noun string, items []T, next gra
 	}
 	link, _ := next.Get()
 	total, cerr := count.Get()
+	if c.hideCount {
+		cerr = errors.New("not asked for") // $count=true was sent for --eventual, not for --count
+	}
 	switch {
 	case link != "" && cerr == nil:
-		fmt.Fprintf(c.stderr, "graph: %d of %d %s shown; --all lists every page\n", len(items), total, noun)
+		fmt.Fprintf(c.stderr, "graph: %d of %s shown; --all lists every page\n", len(items), counted(int(total), noun))
 	case link != "":
-		fmt.Fprintf(c.stderr, "graph: %d %s shown, more remain; --all lists every page\n", len(items), noun)
+		fmt.Fprintf(c.stderr, "graph: %s shown, more remain; --all lists every page\n", counted(len(items), noun))
 	case cerr == nil:
-		fmt.Fprintf(c.stderr, "graph: %d %s match\n", total, noun)
+		fmt.Fprintf(c.stderr, "graph: %s\n", matching(int(total), noun))
 	}
 	return nil
 }
@@ -99,13 +112,21 @@ func printPage[T any](c *cli, out *listPrinter, noun string, items []T, next gra
 // printAll prints every item of seq. The live count goes to stderr when a person watches it there,
 // unless JSON lines are streaming to the same terminal. total is the number expected (-1 unknown);
 // with report, the number of matches is said on stderr at the end.
+//
+// Ctrl-C stops the output at once: no further row is written, and a table not yet printed (a table
+// is aligned only once its last row is known) is dropped rather than flushed.
 func printAll[T any](c *cli, out *listPrinter, noun string, total int, report bool, seq iter.Seq2[T, error]) error {
+	out.width = c.tableWidth()
 	p := &progress{w: c.stderr, noun: noun, total: total,
 		on: c.isTerminal(c.stderr) && (!out.json || !c.isTerminal(c.stdout))}
 	for v, err := range seq {
+		if c.interrupted() {
+			p.done()
+			return c.stop.Err()
+		}
 		if err != nil {
 			p.done()
-			out.flush()
+			out.flush() // what was fetched before the failure
 			return err
 		}
 		if err := out.item(&v); err != nil {
@@ -115,6 +136,9 @@ func printAll[T any](c *cli, out *listPrinter, noun string, total int, report bo
 		p.add()
 	}
 	p.done()
+	if c.interrupted() {
+		return c.stop.Err()
+	}
 	if err := out.flush(); err != nil {
 		return err
 	}
@@ -123,9 +147,14 @@ func printAll[T any](c *cli, out *listPrinter, noun string, total int, report bo
 		if n < 0 {
 			n = p.n // every match was listed
 		}
-		fmt.Fprintf(c.stderr, "graph: %d %s match\n", n, noun)
+		fmt.Fprintf(c.stderr, "graph: %s\n", matching(n, noun))
 	}
 	return nil
+}
+
+// interrupted reports whether the run was stopped (Ctrl-C). Output checks it before every row.
+func (c *cli) interrupted() bool {
+	return c.stop != nil && c.stop.Err() != nil
 }
 
 // oneID parses a command taking exactly one object id; what names it in messages ("group id").
@@ -168,52 +197,4 @@ func (c *cli) done(g *globalFlags, format string, ids ...string) error {
 	}
 	_, err := fmt.Fprintf(c.stdout, format+"\n", args...)
 	return err
-}
-
-// readObject reads the --json input of create and update into a T (graph.User, graph.Group).
-func readObject[T any](c *cli, path, cmd string) (*T, error) {
-	if path == "" {
-		return nil, usagef(cmd, "missing --json FILE (or --json - for standard input)")
-	}
-	var (
-		b   []byte
-		err error
-	)
-	name := path
-	if path == "-" {
-		name = "standard input"
-		b, err = readLimited(c.stdin, maxObjectInput, name)
-	} else {
-		b, err = readFileLimited(path, maxObjectInput)
-	}
-	if err != nil {
-		return nil, usagef(cmd, "--json: %v", err)
-	}
-	v, err := decodeStrict[T](b)
-	if err != nil {
-		return nil, usagef(cmd, "--json: %s: %v", name, err)
-	}
-	return v, nil
-}
-
-// decodeUser parses one JSON user object strictly; see decodeStrict.
-func decodeUser(b []byte) (*graph.User, error) { return decodeStrict[graph.User](b) }
-
-// decodeStrict parses one JSON object strictly: an unknown property (usually a misspelt one) or a
-// value of the wrong type is an error here rather than a surprise from Graph, and so is anything after
-// the object.
-func decodeStrict[T any](b []byte) (*T, error) {
-	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
-		return nil, errors.New("want a JSON object")
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var v T
-	if err := dec.Decode(&v); err != nil {
-		return nil, jsonError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("data after the JSON object")
-	}
-	return &v, nil
 }

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/typedgraph/graph"
@@ -14,9 +12,9 @@ import (
 	"github.com/typedgraph/graph/graphtest"
 )
 
-// The environment variables graph reads: those of auth.ConfigFromEnv (the Azure SDKs' AZURE_* names
-// and TYPEDGRAPH_CLOUD), plus the azidentity option to send the certificate chain and our
-// TYPEDGRAPH_BASE_URL for the Graph base URL.
+// The environment variables graph reads: exactly those of graph.ConfigFromEnv (the Azure SDKs'
+// AZURE_* names, TYPEDGRAPH_CLOUD and TYPEDGRAPH_BASE_URL), which builds the configuration once the
+// flags are laid over them.
 const (
 	envTenantID      = auth.EnvTenantID
 	envClientID      = auth.EnvClientID
@@ -25,8 +23,8 @@ const (
 	envCertPassword  = auth.EnvCertificatePassword
 	envAuthorityHost = auth.EnvAuthorityHost
 	envCloud         = auth.EnvCloud
-	envSendCertChain = "AZURE_CLIENT_SEND_CERTIFICATE_CHAIN"
-	envGraphBaseURL  = "TYPEDGRAPH_BASE_URL"
+	envSendCertChain = auth.EnvSendCertificateChain
+	envGraphBaseURL  = graph.EnvBaseURL
 )
 
 // Limits and sizes.
@@ -52,115 +50,132 @@ func (t *target) close() {
 	}
 }
 
-// connect resolves flags and environment into a target. With no credentials configured at all (or with
-// --emulator) it starts the embedded emulator and says so on stderr. A partial configuration is a usage
-// error naming what is missing, never a silent fall back to the emulator.
-func (c *cli) connect(f *connFlags, cmd string) (*target, error) {
-	pick := func(flagValue, envName string) string {
-		if flagValue != "" {
-			return flagValue
-		}
-		return strings.TrimSpace(c.env(envName))
-	}
-	tenant := pick(f.tenant, envTenantID)
-	clientID := pick(f.clientID, envClientID)
-	envSecret := c.env(envClientSecret) // not trimmed: a secret is used exactly as given
-	envCert := strings.TrimSpace(c.env(envCertPath))
-
-	configured := tenant != "" || clientID != "" || f.secretFile != "" || f.certFile != "" || envSecret != "" || envCert != ""
-	if f.emulator || !configured {
-		return c.embedded(f.emulator)
-	}
-
-	var missing []string
-	if tenant == "" {
-		missing = append(missing, "--tenant or "+envTenantID)
-	}
-	if clientID == "" {
-		missing = append(missing, "--client-id or "+envClientID)
-	}
-	if f.secretFile == "" && f.certFile == "" && envSecret == "" && envCert == "" {
-		missing = append(missing, "a secret (--client-secret-file or "+envClientSecret+") or a certificate (--certificate or "+envCertPath+")")
-	}
-	if len(missing) > 0 {
-		return nil, usagef(cmd, "incomplete credentials: missing %s (configure none of them to use the embedded emulator)", strings.Join(missing, ", "))
-	}
-
-	cred, err := c.credential(f, envSecret, envCert, cmd)
-	if err != nil {
-		return nil, err
-	}
-	authority := pick(f.authority, envAuthorityHost)
-	cloudName := pick(f.cloud, envCloud)
-	cloud, err := auth.CloudByName(cloudName)
-	if err != nil {
-		return nil, usagef(cmd, "--cloud: %s", strings.TrimPrefix(err.Error(), auth.ErrInvalidConfig.Error()+": "))
-	}
-	if cloudName == "" && authority != "" {
-		cloud = cloudForAuthority(authority) // as auth.ConfigFromEnv does
-	}
-	t := &target{
-		graph: graph.Config{
-			TenantID:      tenant,
-			ClientID:      clientID,
-			Credential:    cred,
-			Cloud:         cloud,
-			AuthorityHost: authority,
-			BaseURL:       pick(f.baseURL, envGraphBaseURL),
-		},
-		auth: auth.Config{
-			TenantID:      tenant,
-			ClientID:      clientID,
-			Credential:    cred,
-			Cloud:         cloud,
-			AuthorityHost: authority,
-		},
-	}
-	return t, nil
+// setting is one connection setting: its environment variable and the flag that overrides it.
+type setting struct {
+	env, flag string
 }
 
-// credential builds the secret or certificate credential. A flag beats an environment variable; among
-// the environment variables a secret beats a certificate, as in the Azure SDKs.
-func (c *cli) credential(f *connFlags, envSecret, envCert, cmd string) (auth.Credential, error) {
-	if f.secretFile != "" && f.certFile != "" {
-		return nil, usagef(cmd, "--client-secret-file and --certificate are mutually exclusive")
+// settings are the connection settings in the order messages name them.
+var settings = []setting{
+	{envTenantID, "--tenant"},
+	{envClientID, "--client-id"},
+	{envClientSecret, "--client-secret-file"},
+	{envCertPath, "--certificate"},
+	{envCloud, "--cloud"},
+	{envAuthorityHost, "--authority-host"},
+	{envGraphBaseURL, "--base-url"},
+}
+
+// lookup lays the connection flags over the environment: it returns the value graph.ConfigFromLookup
+// should see for each variable, and from reports where each set value came from (a flag's name or
+// the variable's). A credential flag replaces both credential variables, so that --certificate wins
+// over an AZURE_CLIENT_SECRET in the environment.
+func (c *cli) lookup(f *connFlags, cmd string) (vals, from map[string]string, err error) {
+	vals, from = map[string]string{}, map[string]string{}
+	env := func(name string) {
+		v := c.env(name)
+		if name != envClientSecret { // a secret is used exactly as given
+			v = strings.TrimSpace(v)
+		}
+		if v != "" {
+			vals[name], from[name] = v, name
+		}
 	}
+	for _, name := range []string{envTenantID, envClientID, envClientSecret, envCertPath, envCertPassword,
+		envSendCertChain, envCloud, envAuthorityHost, envGraphBaseURL} {
+		env(name)
+	}
+	flagged := func(name, flagName, v string) {
+		if v != "" {
+			vals[name], from[name] = v, flagName
+		}
+	}
+	flagged(envTenantID, "--tenant", f.tenant)
+	flagged(envClientID, "--client-id", f.clientID)
+	flagged(envCloud, "--cloud", f.cloud)
+	flagged(envAuthorityHost, "--authority-host", f.authority)
+	flagged(envGraphBaseURL, "--base-url", f.baseURL)
 	switch {
+	case f.secretFile != "" && f.certFile != "":
+		return nil, nil, usagef(cmd, "--client-secret-file and --certificate are mutually exclusive")
 	case f.secretFile != "":
 		b, err := readFileLimited(f.secretFile, maxSecretFileBytes)
 		if err != nil {
-			return nil, usagef(cmd, "--client-secret-file: %v", err)
+			return nil, nil, usagef(cmd, "--client-secret-file: %v", err)
 		}
 		secret := strings.TrimSpace(string(b))
 		if secret == "" {
-			return nil, usagef(cmd, "--client-secret-file: %s is empty", f.secretFile)
+			return nil, nil, usagef(cmd, "--client-secret-file: %s is empty", f.secretFile)
 		}
-		return auth.NewClientSecret(secret), nil
+		delete(vals, envCertPath)
+		flagged(envClientSecret, "--client-secret-file", secret)
 	case f.certFile != "":
-		return c.certificate(f.certFile, "--certificate", cmd)
-	case envSecret != "":
-		return auth.NewClientSecret(envSecret), nil
-	default:
-		return c.certificate(envCert, envCertPath, cmd)
+		delete(vals, envClientSecret)
+		flagged(envCertPath, "--certificate", f.certFile)
 	}
+	return vals, from, nil
 }
 
-// certificate reads a PEM certificate and key from path.
-func (c *cli) certificate(path, source, cmd string) (auth.Credential, error) {
-	b, err := readFileLimited(path, maxCertFileBytes)
-	if err != nil {
-		return nil, usagef(cmd, "%s: %v", source, err)
+// connect resolves flags and environment into a target. With nothing configured at all (or with
+// --emulator) it starts the embedded emulator and says so on stderr. A partial configuration, such as
+// endpoints without credentials, is a usage error naming what is missing, never a silent fall back to
+// the emulator.
+func (c *cli) connect(f *connFlags, cmd string) (*target, error) {
+	if f.emulator {
+		return c.embedded(true)
 	}
-	certs, key, err := auth.ParseCertificatePEM(b, []byte(c.env(envCertPassword)))
+	vals, from, err := c.lookup(f, cmd)
 	if err != nil {
-		return nil, usagef(cmd, "%s: %s: %v", source, path, err)
+		return nil, err
 	}
-	sendChain, _ := strconv.ParseBool(c.env(envSendCertChain))
-	cred, err := auth.NewClientCertificate(certs, key, &auth.CertificateOptions{SendCertificateChain: sendChain})
+	var given, missing []string
+	for _, s := range settings {
+		if src, ok := from[s.env]; ok {
+			given = append(given, src)
+		}
+	}
+	if len(given) == 0 {
+		return c.embedded(false)
+	}
+	if vals[envTenantID] == "" {
+		missing = append(missing, "--tenant or "+envTenantID)
+	}
+	if vals[envClientID] == "" {
+		missing = append(missing, "--client-id or "+envClientID)
+	}
+	if vals[envClientSecret] == "" && vals[envCertPath] == "" {
+		missing = append(missing, "a secret (--client-secret-file or "+envClientSecret+") or a certificate (--certificate or "+envCertPath+")")
+	}
+	if len(missing) > 0 {
+		return nil, usagef("graph", "incomplete configuration: %s %s set, but missing %s; configure none of them (or pass --emulator) to use the embedded emulator",
+			strings.Join(given, ", "), plural(len(given), "is", "are"), strings.Join(missing, ", "))
+	}
+	cfg, err := graph.ConfigFromLookup(func(name string) string { return vals[name] })
 	if err != nil {
-		return nil, usagef(cmd, "%s: %s: %v", source, path, err)
+		return nil, usagef("graph", "%s", configMessage(err, from))
 	}
-	return cred, nil
+	return &target{
+		graph: cfg,
+		auth: auth.Config{
+			TenantID:      cfg.TenantID,
+			ClientID:      cfg.ClientID,
+			Credential:    cfg.Credential,
+			Cloud:         cfg.Cloud,
+			AuthorityHost: cfg.AuthorityHost,
+		},
+	}, nil
+}
+
+// configMessage words a configuration error for the command line: the variable at fault is named as
+// the flag it came from, when it came from one.
+func configMessage(err error, from map[string]string) string {
+	msg := strings.ReplaceAll(err.Error(), auth.ErrInvalidConfig.Error()+": ", "")
+	for _, s := range settings {
+		if from[s.env] == s.flag {
+			msg = strings.ReplaceAll(msg, s.env, s.flag)
+		}
+	}
+	return msg
 }
 
 // embedded starts the embedded emulator and points the target at it.
@@ -205,23 +220,6 @@ func (c *cli) client(f *connFlags, cmd string) (*graph.Client, *target, error) {
 		return nil, nil, err
 	}
 	return client, t, nil
-}
-
-// cloudForAuthority picks the national cloud whose identity platform is authority, so that setting
-// only AZURE_AUTHORITY_HOST to a national cloud's host also gets that cloud's Graph and scope, as with
-// auth.ConfigFromEnv. Any other host (the global cloud's, an emulator's) means the global cloud.
-func cloudForAuthority(authority string) auth.Cloud {
-	u, err := url.Parse(authority)
-	if err != nil {
-		return auth.CloudGlobal
-	}
-	switch strings.ToLower(u.Hostname()) {
-	case "login.microsoftonline.us":
-		return auth.CloudUSGovL4
-	case "login.chinacloudapi.cn", "login.partner.microsoftonline.cn":
-		return auth.CloudChina
-	}
-	return auth.CloudGlobal
 }
 
 // readFileLimited reads path, refusing files larger than limit bytes. "-" is not special here.

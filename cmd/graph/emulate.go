@@ -17,11 +17,12 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
-	"text/tabwriter"
+	"syscall"
 	"time"
 
 	"github.com/typedgraph/graph/graphtest"
@@ -103,8 +104,14 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 		opts.Certificate = cert
 	}
 
+	stopWithParent() // a go run parent killed alone must not leave us holding the port
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("emulate: %w (hint: another emulator may still be running there, perhaps a "+
+				"backgrounded go run whose child outlived it; stop it, or pick another address, e.g. --addr 127.0.0.1:0)", err)
+		}
 		return fmt.Errorf("emulate: %w", err)
 	}
 	defer ln.Close()
@@ -158,7 +165,9 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
 
-	if err := c.printEmulator(c.wantJSON(g.json), info, !isLoopbackHost(host)); err != nil {
+	// Text unless --json: the text is a shell script as well as a page for a person, so it serves a
+	// pipe as well as a terminal.
+	if err := c.printEmulator(g.json.set && g.json.val, info, !isLoopbackHost(host)); err != nil {
 		return err
 	}
 
@@ -187,9 +196,27 @@ func logRequests(w io.Writer, next http.Handler) http.Handler {
 		start := time.Now()
 		sr := &statusRecorder{ResponseWriter: rw, status: http.StatusOK}
 		next.ServeHTTP(sr, r)
-		fmt.Fprintf(w, "%s %s %s %d %v\n", start.Format("15:04:05.000"), r.Method, sanitize(r.URL.RequestURI()),
+		fmt.Fprintf(w, "%s %s %s %d %v\n", start.Format("15:04:05.000"), r.Method, sanitize(readableURI(r.URL)),
 			sr.status, time.Since(start).Round(100*time.Microsecond))
 	})
+}
+
+// readableURI is the path and query of u as a person reads them: percent-escapes decoded, so that
+// $top reads "$top" and not "%24top", and '+' in the query as a space. Escapes that do not decode
+// are left as sent. The caller sanitizes control characters the decoding may reveal.
+func readableURI(u *url.URL) string {
+	s := u.Path
+	if s == "" {
+		s = "/"
+	}
+	if u.RawQuery != "" {
+		q := strings.ReplaceAll(u.RawQuery, "+", " ")
+		if dq, err := url.PathUnescape(q); err == nil {
+			q = dq
+		}
+		s += "?" + q
+	}
+	return s
 }
 
 // statusRecorder remembers the status a handler wrote.
@@ -220,7 +247,17 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
-// printEmulator prints the settings a client needs.
+// emulatorReady is the last line of the settings graph emulate prints as text: after it, the
+// emulator serves.
+const emulatorReady = "# Serving until interrupted (Ctrl-C)."
+
+// printEmulator prints the settings a client needs: as JSON with --json, and otherwise as text that
+// is also a shell script, on a terminal or not, so that
+//
+//	graph emulate > emulator.env &
+//	. ./emulator.env
+//
+// configures a shell: everything but the export lines is a comment.
 func (c *cli) printEmulator(asJSON bool, info emulatorInfo, remote bool) error {
 	if remote {
 		fmt.Fprintln(c.stderr, "graph: warning: serving beyond loopback; anyone who reaches this address can use the credentials below")
@@ -228,32 +265,44 @@ func (c *cli) printEmulator(asJSON bool, info emulatorInfo, remote bool) error {
 	if asJSON {
 		return newEncoder(c.stdout).Encode(info)
 	}
-	w := c.stdout
-	fmt.Fprintf(w, "typedgraph emulator: the identity platform and Graph on %s, %d users, %d groups.\n\n", info.URL, info.Users, info.Groups)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  authority host\t%s\n", info.AuthorityHost)
-	fmt.Fprintf(tw, "  token endpoint\t%s\n", info.TokenEndpoint)
-	fmt.Fprintf(tw, "  Graph base URL\t%s\n", info.GraphBaseURL)
-	fmt.Fprintf(tw, "  tenant id\t%s (or %s)\n", info.TenantID, info.Domain)
-	fmt.Fprintf(tw, "  client id\t%s\n", info.ClientID)
-	fmt.Fprintf(tw, "  client secret\t%s\n", info.ClientSecret)
+	var b strings.Builder
+	fmt.Fprintf(&b, "# typedgraph emulator: the identity platform and Graph on %s, %s, %s.\n#\n",
+		info.URL, counted(info.Users, "users"), counted(info.Groups, "groups"))
+	var t table
+	t.add("#   authority host", info.AuthorityHost)
+	t.add("#   token endpoint", info.TokenEndpoint)
+	t.add("#   Graph base URL", info.GraphBaseURL)
+	t.add("#   tenant id", info.TenantID+" (or "+info.Domain+")")
+	t.add("#   client id", info.ClientID)
+	t.add("#   client secret", info.ClientSecret)
 	if info.CertFile != "" {
-		fmt.Fprintf(tw, "  certificate\t%s\n", info.CertFile)
+		t.add("#   certificate", info.CertFile)
 	}
-	if err := tw.Flush(); err != nil {
+	if err := t.write(&b, 0); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nIn another shell, for the graph command and programs that read the Azure SDK variables:\n\n")
-	fmt.Fprintf(w, "  export %s=%s\n", envTenantID, info.TenantID)
-	fmt.Fprintf(w, "  export %s=%s\n", envClientID, info.ClientID)
-	fmt.Fprintf(w, "  export %s=%s\n", envClientSecret, info.ClientSecret)
-	fmt.Fprintf(w, "  export %s=%s\n", envAuthorityHost, info.AuthorityHost)
-	fmt.Fprintf(w, "  export %s=%s\n", envGraphBaseURL, info.GraphBaseURL)
+	fmt.Fprintf(&b, "#\n# For the graph command and programs that read the Azure SDK variables, run these lines in\n"+
+		"# another shell (or source this output):\n")
+	fmt.Fprintf(&b, "export %s=%s\n", envTenantID, shellValue(info.TenantID))
+	fmt.Fprintf(&b, "export %s=%s\n", envClientID, shellValue(info.ClientID))
+	fmt.Fprintf(&b, "export %s=%s\n", envClientSecret, shellValue(info.ClientSecret))
+	fmt.Fprintf(&b, "export %s=%s\n", envAuthorityHost, shellValue(info.AuthorityHost))
+	fmt.Fprintf(&b, "export %s=%s\n", envGraphBaseURL, shellValue(info.GraphBaseURL))
 	if info.CertFile != "" {
-		fmt.Fprintf(w, "  export SSL_CERT_FILE=%s   # Go and curl then trust the emulator (and only it)\n", info.CertFile)
+		fmt.Fprintf(&b, "# Go and curl then trust the emulator (and only it):\nexport SSL_CERT_FILE=%s\n", shellValue(info.CertFile))
 	}
-	fmt.Fprintf(w, "\nPress Ctrl-C to stop.\n")
-	return nil
+	b.WriteString(emulatorReady + "\n")
+	_, err := io.WriteString(c.stdout, b.String())
+	return err
+}
+
+// shellValue quotes s for a POSIX shell when it holds anything but the characters of URLs, ids and
+// paths.
+func shellValue(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/@+~%") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // isLoopbackHost reports whether host (from --addr) names only this machine. An empty host means every

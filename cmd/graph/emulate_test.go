@@ -30,7 +30,7 @@ type emulator struct {
 }
 
 // startEmulator runs graph emulate with args and waits until it has printed its settings (JSON, or
-// the table up to "Press Ctrl-C"). It stops the emulator at the end of the test.
+// the text up to its last line). It stops the emulator at the end of the test.
 func startEmulator(t *testing.T, args ...string) *emulator {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -76,7 +76,7 @@ func startEmulator(t *testing.T, args ...string) *emulator {
 			}
 			break
 		}
-		if strings.HasPrefix(line, "Press Ctrl-C") {
+		if strings.HasPrefix(line, emulatorReady) {
 			break
 		}
 	}
@@ -262,7 +262,7 @@ func TestEmulate(t *testing.T) {
 func TestEmulateTLS(t *testing.T) {
 	t.Parallel()
 	certFile := filepath.Join(t.TempDir(), "emulator.pem")
-	e := startEmulator(t, "--addr", "127.0.0.1:0", "--tls", "--cert-file", certFile, "--users", "3", "--token-lifetime", "5m")
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--tls", "--cert-file", certFile, "--users", "3", "--token-lifetime", "5m", "--json")
 	if !strings.HasPrefix(e.info.URL, "https://127.0.0.1:") || e.info.CertFile != certFile {
 		t.Fatalf("settings: %+v", e.info)
 	}
@@ -302,18 +302,71 @@ func TestEmulateTLS(t *testing.T) {
 	}
 }
 
-// TestEmulateTable checks the settings as printed for a person.
+// TestEmulateTable checks the settings as printed when standard output is not a terminal and --json
+// is not given: the same text as on a terminal, export lines included, and a shell script as a whole.
 func TestEmulateTable(t *testing.T) {
 	t.Parallel()
-	args := []string{"emulate", "--addr", "127.0.0.1:0", "--json=false", "--quiet"}
+	args := []string{"emulate", "--addr", "127.0.0.1:0", "--quiet"}
 	e := startEmulator(t, args[1:]...)
 	base := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`).FindString(e.text)
 	if base == "" {
 		t.Fatalf("no URL in the output: %q", e.text)
 	}
 	e.shutdown(t)
+	for _, line := range strings.Split(strings.TrimSuffix(e.text, "\n"), "\n") {
+		if !strings.HasPrefix(line, "#") && !regexp.MustCompile(`^export [A-Z_]+=[^ ]+$`).MatchString(line) {
+			t.Errorf("line %q is neither a comment nor an export: the output cannot be sourced", line)
+		}
+	}
 	r := result{code: 0, stdout: e.text, stderr: ""}
 	checkGolden(t, "emulate_table", args, r, nil, base, "http://127.0.0.1:<port>")
+}
+
+// TestEmulateLog checks the request log: the query as a person reads it, $top and not %24top.
+func TestEmulateLog(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--json", "--users", "2")
+	resp, err := http.Get(e.info.GraphBaseURL + "/users?%24top=1&%24filter=startsWith(displayName%2C%27A%27)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	e.shutdown(t)
+	log := e.stderr.String()
+	if !strings.Contains(log, "GET /v1.0/users?$top=1&$filter=startsWith(displayName,'A') 401") {
+		t.Errorf("log %q does not show the decoded query", log)
+	}
+
+	tests := []struct{ in, want string }{
+		{"/v1.0/users?%24top=5", "/v1.0/users?$top=5"},
+		{"/v1.0/users?$search=%22displayName:a+b%22", `/v1.0/users?$search="displayName:a b"`},
+		{"/v1.0/users?bad=%zz", "/v1.0/users?bad=%zz"},
+		{"/v1.0/users/x%0Ay", "/v1.0/users/x\ny"}, // sanitized by the caller
+	}
+	for _, tt := range tests {
+		u, err := url.Parse(tt.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readableURI(u); got != tt.want {
+			t.Errorf("readableURI(%s) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestUnderGoRun checks how graph emulate recognizes a binary started by go run.
+func TestUnderGoRun(t *testing.T) {
+	for exe, want := range map[string]bool{
+		"/tmp/go-build2731/b001/exe/graph":  true,
+		"/home/ada/go/bin/graph":            false,
+		"/usr/local/bin/graph":              false,
+		"/tmp/go-build2731/b001/graph.test": false,
+		filepath.Join("/", "exe", "graph"):  false,
+	} {
+		if got := underGoRun(exe); got != want {
+			t.Errorf("underGoRun(%q) = %v, want %v", exe, got, want)
+		}
+	}
 }
 
 // TestEmulateRefusesRemote checks that the emulator will not listen beyond loopback unless asked, and
@@ -342,13 +395,14 @@ func TestEmulateRefusesRemote(t *testing.T) {
 	}
 }
 
-// TestEmulatePortInUse checks that a busy address is a plain error, exit 1.
+// TestEmulatePortInUse checks that a busy address is a plain error, exit 1, with a hint.
 func TestEmulatePortInUse(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, "--addr", "127.0.0.1:0", "--json", "--users", "0")
 	u, _ := url.Parse(e.info.URL)
 	r := runCLI(t, invocation{}, "emulate", "--addr", u.Host)
-	if r.code != exitError || !strings.Contains(r.stderr, "address already in use") {
+	if r.code != exitError || !strings.Contains(r.stderr, "address already in use (hint: another emulator may still be running") ||
+		!strings.Contains(r.stderr, "--addr 127.0.0.1:0") {
 		t.Errorf("second emulator on %s: exit %d, stderr %q; want exit 1, address in use", u.Host, r.code, r.stderr)
 	}
 	if _, err := strconv.Atoi(u.Port()); err != nil {

@@ -34,7 +34,7 @@ func Example_json() {
 func Example_create() {
 	user := `{"accountEnabled": true, "displayName": "Ada Lovelace", "mailNickname": "ada",
 		"userPrincipalName": "ada@contoso.example", "passwordProfile": {"password": "Fake-Passw0rd!"}}`
-	code := run(context.Background(), []string{"--json=false", "users", "create", "--json", "-"},
+	code := run(context.Background(), []string{"--json=false", "users", "create", "--input", "-"},
 		strings.NewReader(user), io.Discard, io.Discard, noEnv)
 	os.Stdout.WriteString(map[int]string{0: "created\n", 1: "Graph refused\n", 2: "bad input\n"}[code])
 	// Output:

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -160,4 +161,71 @@ func printOptions(w io.Writer, fs *flag.FlagSet) {
 func isBoolFlag(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
+}
+
+// The flag package's error messages, which spell flags with one dash and say "parse error" without
+// saying what was wanted.
+var (
+	reUndefined  = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	reBadValue   = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]+): (.*)$`)
+	reNeedsValue = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+)
+
+// flagMessage rewords a flag parsing error of fs in graph's words: flags spelt with two dashes, a
+// suggestion for a misspelt flag, and what a value should look like.
+func flagMessage(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	if m := reUndefined.FindStringSubmatch(msg); m != nil {
+		var names []string
+		if fs != nil {
+			fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		}
+		hint := ""
+		if best := closest(m[1], names); best != "" {
+			hint = "; did you mean --" + best + "?"
+		}
+		return "unknown flag --" + m[1] + hint
+	}
+	if m := reNeedsValue.FindStringSubmatch(msg); m != nil {
+		return "--" + m[1] + " needs a value" + wantOf(fs, m[1], "")
+	}
+	if m := reBadValue.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		want := wantOf(fs, name, value)
+		if want == "" {
+			want = ": " + why
+		}
+		return fmt.Sprintf("invalid value %q for --%s%s", value, name, want)
+	}
+	return msg
+}
+
+// wantOf says what the flag name of fs takes, after a colon: ": want a whole number", or "" when the
+// flag's own error says it better. value is what was given, if anything.
+func wantOf(fs *flag.FlagSet, name, value string) string {
+	if fs == nil {
+		return ""
+	}
+	f := fs.Lookup(name)
+	if f == nil {
+		return ""
+	}
+	getter, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	switch getter.Get().(type) {
+	case int, int64, uint, uint64:
+		return ": want a whole number"
+	case float64:
+		return ": want a number"
+	case bool:
+		return ": want true or false"
+	case time.Duration:
+		if _, err := strconv.ParseFloat(value, 64); err == nil {
+			return ": a duration needs a unit, e.g. " + value + "s, 2m or 1h30m"
+		}
+		return ": want a duration such as 30s, 2m or 1h30m"
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/typedgraph/graph"
@@ -47,7 +48,7 @@ func FuzzReadClaims(f *testing.F) {
 	})
 }
 
-// FuzzDecodeUser feeds arbitrary input to the --json reader of create and update: it must never
+// FuzzDecodeUser feeds arbitrary input to the --input reader of create and update: it must never
 // panic, and what it accepts must marshal back to a JSON object.
 func FuzzDecodeUser(f *testing.F) {
 	for _, s := range []string{
@@ -78,4 +79,50 @@ func FuzzDecodeUser(f *testing.F) {
 			t.Errorf("accepted input does not marshal to an object: %s, %v", b, err)
 		}
 	})
+}
+
+// FuzzTable writes tables of arbitrary cells at arbitrary widths: no line may be wider than the
+// width once the columns can be fitted at all, every row keeps its line, and a cut cell ends in "…".
+func FuzzTable(f *testing.F) {
+	f.Add("id\tdisplayName\nd53c0afc-1480-4fa2-bbf5-538c74d8e51c\tIrvin Deyoung", 40)
+	f.Add("a\tb\tc\nZoë Ångström\t東京\t", 12)
+	f.Add("", 0)
+	f.Fuzz(func(t *testing.T, text string, width int) {
+		if width < 0 || width > 1000 || len(text) > 4096 || !utf8.ValidString(text) {
+			return
+		}
+		var tab table
+		cols := 0
+		for _, line := range strings.Split(text, "\n") {
+			cells := strings.Split(sanitizeCells(line), "\t")
+			cols = max(cols, len(cells))
+			tab.add(cells...)
+		}
+		var out strings.Builder
+		if err := tab.write(&out, width); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+		if len(lines) != len(tab.rows) {
+			t.Fatalf("%d lines for %d rows", len(lines), len(tab.rows))
+		}
+		if width > 0 && width >= cols*minColumn+(cols-1)*columnGap {
+			for _, line := range lines {
+				if n := utf8.RuneCountInString(line); n > width {
+					t.Errorf("line of %d runes at width %d: %q", n, width, line)
+				}
+			}
+		}
+	})
+}
+
+// sanitizeCells makes a fuzzed line into cells as graph builds them: tabs separate cells, and no
+// other control character remains.
+func sanitizeCells(line string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\t' && isControl(r) {
+			return unicode.ReplacementChar
+		}
+		return r
+	}, line)
 }

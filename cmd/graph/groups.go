@@ -79,9 +79,7 @@ func (c *cli) groupsList(ctx context.Context, g *globalFlags, args []string) err
 	if l.top > 0 {
 		params.Top = &l.top
 	}
-	if l.count && !l.all {
-		params.Count = graph.Ptr(true) // with --all, the groups listed are the count
-	}
+	params.Count = l.countParam()
 	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func TestGroupWriteCommands(t *testing.T) {
 	env := fakeEnv(f)
 	uid := f.UserIDs()[0]
 
-	args := []string{"groups", "create", "--json", "-"}
+	args := []string{"groups", "create", "--input", "-"}
 	r := runCLI(t, invocation{env: env, stdin: `{"displayName": "Operations", "mailEnabled": false,
 		"mailNickname": "operations", "securityEnabled": true, "description": "Ops"}`}, args...)
 	if r.code != 0 {
@@ -82,7 +82,7 @@ func TestGroupWriteCommands(t *testing.T) {
 		in   string
 		code int
 	}{
-		{"groups_update_table", []string{"--json=false", "groups", "update", gid, "--json", "-"}, `{"description": null, "visibility": "Private"}`, 0},
+		{"groups_update_table", []string{"--json=false", "groups", "update", gid, "--input", "-"}, `{"description": null, "visibility": "Private"}`, 0},
 		{"groups_add_member_table", []string{"--json=false", "groups", "add-member", gid, uid}, "", 0},
 		{"error_groups_add_member_again", []string{"groups", "add-member", gid, uid}, "", 1},
 		{"groups_remove_member_table", []string{"--json=false", "groups", "remove-member", gid, uid}, "", 0},
@@ -127,8 +127,8 @@ func TestGroupWriteCommands(t *testing.T) {
 func TestGroupCreateInputErrors(t *testing.T) {
 	t.Parallel()
 	f := newGroupsFake(t, 0, 0)
-	r := runCLI(t, invocation{env: fakeEnv(f), stdin: `{"displayName":"x","jobTitle":"y"}`}, "groups", "create", "--json", "-")
-	if r.code != 2 || !strings.Contains(r.stderr, `unknown field "jobTitle"`) {
+	r := runCLI(t, invocation{env: fakeEnv(f), stdin: `{"displayName":"x","jobTitle":"y"}`}, "groups", "create", "--input", "-")
+	if r.code != 2 || !strings.Contains(r.stderr, `unknown property "jobTitle"`) {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
 	if n := f.TokenRequests() + f.Requests(graphtest.OpCreateGroup); n != 0 {

@@ -10,14 +10,16 @@ SYNOPSIS
     graph users list   [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
                        [--top N] [--all] [--count] [--eventual]
     graph users get    ID|UPN [--select PROPS]
-    graph users create --json FILE|-
-    graph users update ID|UPN --json FILE|-
+    graph users create --input FILE|-
+    graph users update ID|UPN --input FILE|-
     graph users delete ID|UPN
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
     graph groups list|get|create|update|delete|members|add-member|remove-member ...
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                        [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
+    graph help [COMMAND]
+    graph version      (or graph --version)
 
     Every command except emulate also takes the connection options below, before or after its
     words, and every command takes --json[=false].
@@ -28,12 +30,15 @@ DESCRIPTION
     and User.ReadWrite.All to change them; Group.Read.All to read groups, Group.ReadWrite.All to
     change them and GroupMember.ReadWrite.All to change their members.
 
-    With no credentials configured at all, graph starts an embedded emulator holding sample users
-    and groups, says so on standard error, and runs the command against it: every command works on
-    a fresh machine. graph emulate serves the same emulator for other programs.
+    With nothing configured at all, graph starts an embedded emulator holding sample users and
+    groups, says so on standard error, and runs the command against it: every command works on a
+    fresh machine. A partial configuration (an endpoint or a tenant without credentials, say) is
+    an error naming what is missing. graph emulate serves the same emulator for other programs.
 
-    Output is an aligned table when standard output is a terminal and JSON, one object per line,
-    when it is not or with --json; --json=false forces the table. Messages go to standard error.
+    Output is an aligned table, cut to the terminal's width ($COLUMNS when set), when standard
+    output is a terminal, and JSON, one object per line, when it is not or with --json;
+    --json=false forces the table. Messages go to standard error. Ctrl-C stops a command and its
+    output at once.
 
 CONNECTION OPTIONS
     --tenant ID                directory (tenant) id or verified domain      [AZURE_TENANT_ID]
@@ -48,7 +53,8 @@ CONNECTION OPTIONS
 
     A flag beats its environment variable. A secret is never taken as a flag value, where other
     users of the machine could read it in the process list: put it in AZURE_CLIENT_SECRET or in a
-    file. A secret in the environment beats a certificate in the environment.
+    file. A secret in the environment beats a certificate in the environment. Programs read the
+    same variables with graph.ConfigFromEnv.
 
 ENVIRONMENT
     AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH,
@@ -61,6 +67,8 @@ ENVIRONMENT
     TYPEDGRAPH_CLOUD, TYPEDGRAPH_BASE_URL
         see --cloud and --base-url. Without a cloud named, an authority host of a national
         cloud (login.microsoftonline.us, login.chinacloudapi.cn) picks that cloud.
+    COLUMNS
+        the width tables are cut to; by default the terminal's.
 
 EXIT STATUS
     0   success
@@ -68,21 +76,23 @@ EXIT STATUS
         Graph's request-id or the identity platform's trace id for a support case
     2   usage error: unknown command or option, bad argument, unreadable input or an
         incomplete configuration
+    130 interrupted (Ctrl-C); 143 for SIGTERM
 
 EXAMPLES
     go run ./cmd/graph users list
     graph users list --select id,displayName,mail --orderby displayName --top 10
-    graph users list --filter "startsWith(displayName,'Ad')" --count
+    graph users list --filter "startsWith(displayName,'Hana')" --count
+    graph users list --filter "endsWith(mail,'@fabrikam.example')" --eventual
     graph users list --all > users.jsonl
-    graph users get adele.vance@contoso.example --select displayName,accountEnabled
-    graph users create --json new-user.json
-    echo '{"jobTitle":"Engineer","officeLocation":null}' | graph users update ID --json -
+    graph users get hana.berger@contoso.example --select displayName,accountEnabled
+    graph users create --input new-user.json
+    echo '{"jobTitle":"Engineer","officeLocation":null}' | graph users update hana.berger@contoso.example --input -
     graph groups list --filter "securityEnabled eq true" --select id,displayName
     graph groups add-member GROUP-ID USER-ID
     graph token
     graph emulate --addr 127.0.0.1:8080 --token-lifetime 5m
 
-    Run graph COMMAND --help for the options of one command.
+    Run graph help COMMAND (or graph COMMAND --help) for the options of one command.
 `
 
 const usersHelp = `NAME
@@ -92,8 +102,8 @@ SYNOPSIS
     graph users list   [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
                        [--top N] [--all] [--count] [--eventual]
     graph users get    ID|UPN [--select PROPS]
-    graph users create --json FILE|-
-    graph users update ID|UPN --json FILE|-
+    graph users create --input FILE|-
+    graph users update ID|UPN --input FILE|-
     graph users delete ID|UPN
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
 
@@ -120,8 +130,9 @@ DESCRIPTION
     terminal. --count reports how many users match in all, on standard error.
 
     $search, $count and advanced queries (for example endsWith, ne or not in $filter, or
-    $orderby with $filter) need the header ConsistencyLevel: eventual; --search and --count send
-    it, --eventual sends it for the rest.
+    $orderby with $filter) need the header ConsistencyLevel: eventual, and advanced queries
+    also $count=true; --search and --count send what they need, and --eventual sends both for
+    the rest (the count Graph then returns is reported only with --count).
 `
 
 const usersGetHelp = `NAME
@@ -139,7 +150,7 @@ const usersCreateHelp = `NAME
     graph users create - create a user
 
 SYNOPSIS
-    graph users create --json FILE|- [connection options]
+    graph users create --input FILE|- [connection options]
 
 DESCRIPTION
     Creates a user from a JSON object in FILE, or on standard input with -, and shows the user
@@ -150,16 +161,17 @@ DESCRIPTION
          "userPrincipalName": "adele@contoso.example",
          "passwordProfile": {"password": "...", "forceChangePasswordNextSignIn": true}}
 
-    The object is checked before it is sent: an unknown property name or a value of the wrong
-    type is a usage error. Here --json names the input; the output is JSON unless standard output
-    is a terminal (graph --json=false users create ... forces the table).
+    The object is checked against the typed model before it is sent: an unknown property at any
+    depth (with the nearest known name suggested) or a value of the wrong type is a usage error.
+    The output is the created user, as JSON unless standard output is a terminal, or as --json
+    says.
 `
 
 const usersUpdateHelp = `NAME
     graph users update - change properties of a user
 
 SYNOPSIS
-    graph users update ID|UPN --json FILE|- [connection options]
+    graph users update ID|UPN --input FILE|- [connection options]
 
 DESCRIPTION
     Sends the JSON object in FILE, or on standard input with -, as a PATCH of the user ID|UPN.
@@ -222,9 +234,20 @@ DESCRIPTION
     and tested against it without a tenant.
 
     It prints the authority host, the Graph base URL and the tenant and client credentials to use,
-    then serves until interrupted (Ctrl-C), logging each request's method, path and query, status
-    and duration on standard error (never its headers or body) unless --quiet is given. The directory lives in memory, seeded with --users
-    generated users and --groups groups of them, the same ones on every run.
+    then serves until interrupted (Ctrl-C), logging each request's method, path and query
+    (decoded, $top rather than %24top), status and duration on standard error (never its headers
+    or body) unless --quiet is given. The directory lives in memory, seeded with --users generated
+    users and --groups groups of them, the same ones on every run.
+
+    The settings are printed the same way whether or not standard output is a terminal, as a
+    shell script: export lines for the variables graph and the Azure SDKs read, everything else
+    a comment. So graph emulate > emulator.env & followed by . ./emulator.env configures a
+    shell. --json prints them as one JSON object instead.
+
+    In the background, run the built binary rather than go run: stopping go run alone (kill PID)
+    leaves the program it started serving the port (on Linux, graph emulate stops with such a
+    parent; elsewhere stop the process group). A busy address is reported with that hint;
+    --addr 127.0.0.1:0 picks a free port.
 
     With --tls it serves https with a self-signed certificate, written as PEM to --cert-file (a new
     file; by default one in a new private directory) and removed on exit, for clients that insist
@@ -242,8 +265,8 @@ SYNOPSIS
     graph groups list          [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
                                [--top N] [--all] [--count] [--eventual]
     graph groups get           ID [--select PROPS]
-    graph groups create        --json FILE|-
-    graph groups update        ID --json FILE|-
+    graph groups create        --input FILE|-
+    graph groups update        ID --input FILE|-
     graph groups delete        ID
     graph groups members       ID [--select PROPS] [--top N] [--all] [--count]
     graph groups add-member    ID MEMBER-ID
@@ -269,8 +292,9 @@ DESCRIPTION
     properties in their order. groupTypes holds Unified for a Microsoft 365 group; a security group
     has securityEnabled true. --count reports how many groups match, on standard error.
 
-    $search, $count and advanced queries need the header ConsistencyLevel: eventual; --search and
-    --count send it, --eventual sends it for the rest.
+    $search, $count and advanced queries need the header ConsistencyLevel: eventual, advanced
+    queries also $count=true; --search and --count send what they need, --eventual sends both
+    for the rest.
 `
 
 const groupsGetHelp = `NAME
@@ -289,7 +313,7 @@ const groupsCreateHelp = `NAME
     graph groups create - create a group
 
 SYNOPSIS
-    graph groups create --json FILE|- [connection options]
+    graph groups create --input FILE|- [connection options]
 
 DESCRIPTION
     Creates a group from a JSON object in FILE, or on standard input with -, and shows the group
@@ -307,7 +331,7 @@ const groupsUpdateHelp = `NAME
     graph groups update - change properties of a group
 
 SYNOPSIS
-    graph groups update ID --json FILE|- [connection options]
+    graph groups update ID --input FILE|- [connection options] [--json[=false]]
 
 DESCRIPTION
     Sends the JSON object in FILE, or on standard input with -, as a PATCH of the group ID.
@@ -363,4 +387,17 @@ DESCRIPTION
     Removes the directory object MEMBER-ID from the members of the group ID, by DELETE
     /groups/ID/members/MEMBER-ID/$ref. Graph answers 404 when it is not a member. With a table, a
     confirmation is printed; JSON output prints nothing.
+`
+
+const versionHelp = `NAME
+    graph version - print graph's version
+
+SYNOPSIS
+    graph version [--json]
+    graph --version
+
+DESCRIPTION
+    Prints the version of the module graph was built from (the tag for go install ...@VERSION, a
+    pseudo-version or (devel) for a build in a checkout, with its commit), the Go version and the
+    platform. With --json, the same as one JSON object.
 `

@@ -49,6 +49,7 @@ func runCLI(t *testing.T, inv invocation, args ...string) result {
 		isTerminal: func(io.Writer) bool { return inv.terminal },
 		now:        func() time.Time { return fixedNow },
 	}
+	c.columns = func() int { return terminalColumns(&stdout, c.env, inv.terminal) }
 	code := c.execute(ctx, args)
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 )
 
@@ -31,20 +31,26 @@ var leadingProps = []string{"id", "displayName", "userPrincipalName"}
 // written when flush is called (a table cannot be aligned before its last row is known).
 type listPrinter struct {
 	json bool
-	enc  *json.Encoder     // JSON mode
-	tw   *tabwriter.Writer // table mode
+	w    io.Writer
+	enc  *json.Encoder // JSON mode
+	tab  table         // table mode
 	cols []string
+	// width is what the table must fit, 0 for no limit; set before flush.
+	width int
 }
 
 // newListPrinter returns a printer writing to w. cols are the table's columns (property names).
 func newListPrinter(w io.Writer, asJSON bool, cols []string) *listPrinter {
-	p := &listPrinter{json: asJSON, cols: cols}
+	p := &listPrinter{json: asJSON, w: w, cols: cols}
 	if asJSON {
 		p.enc = newEncoder(w)
 		return p
 	}
-	p.tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(p.tw, strings.Join(cols, "\t"))
+	header := make([]string, len(cols))
+	for i, col := range cols {
+		header[i] = sanitize(col)
+	}
+	p.tab.add(header...)
 	return p
 }
 
@@ -61,22 +67,24 @@ func (p *listPrinter) item(v any) error {
 	for i, col := range p.cols {
 		cells[i] = cell(lookupProp(props, col))
 	}
-	_, err = fmt.Fprintln(p.tw, strings.Join(cells, "\t"))
-	return err
+	p.tab.add(cells...)
+	return nil
 }
 
-// flush writes the table. It does nothing in JSON mode, which is not buffered.
+// flush writes the table, once. It does nothing in JSON mode, which is not buffered.
 func (p *listPrinter) flush() error {
 	if p.json {
 		return nil
 	}
-	return p.tw.Flush()
+	t := p.tab
+	p.tab = table{}
+	return t.write(p.w, p.width)
 }
 
-// printRecord prints one object: as one JSON line, or as an aligned "property value" list. props, when
-// not empty, are the properties to show in that order (from --select); otherwise every property the
-// object carries is shown, leadingProps first.
-func printRecord(w io.Writer, asJSON bool, v any, props []string) error {
+// printRecord prints one object: as one JSON line, or as an aligned "property value" list fitting
+// width (0: no limit). props, when not empty, are the properties to show in that order (from
+// --select); otherwise every property the object carries is shown, leadingProps first.
+func printRecord(w io.Writer, asJSON bool, v any, props []string, width int) error {
 	if asJSON {
 		return newEncoder(w).Encode(v)
 	}
@@ -88,11 +96,11 @@ func printRecord(w io.Writer, asJSON bool, v any, props []string) error {
 	if len(keys) == 0 {
 		keys = recordKeys(v, m)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var t table
 	for _, k := range keys {
-		fmt.Fprintf(tw, "%s\t%s\n", sanitize(k), cell(lookupProp(m, k)))
+		t.add(sanitize(k), cell(lookupProp(m, k)))
 	}
-	return tw.Flush()
+	return t.write(w, width)
 }
 
 // recordKeys orders the keys of m: leadingProps, then the rest in v's JSON field order.
@@ -246,7 +254,7 @@ func isControl(r rune) bool {
 // value (or one with on false) shows nothing.
 type progress struct {
 	w     io.Writer
-	noun  string // what is counted, "users"
+	noun  string // what is counted, in the plural: "users"
 	on    bool
 	total int // -1 when unknown
 	n     int
@@ -265,9 +273,9 @@ func (p *progress) add() {
 	}
 	p.shown = true
 	if p.total >= 0 {
-		fmt.Fprintf(p.w, "\r%d of %d %s", p.n, p.total, p.noun)
+		fmt.Fprintf(p.w, "\r%d of %s", p.n, counted(p.total, p.noun))
 	} else {
-		fmt.Fprintf(p.w, "\r%d %s", p.n, p.noun)
+		fmt.Fprintf(p.w, "\r%s", counted(p.n, p.noun))
 	}
 }
 
@@ -276,4 +284,33 @@ func (p *progress) done() {
 	if p.shown {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
+}
+
+// counted says "1 user" or "3 users": n and noun (given in the plural) in the right number.
+func counted(n int, plural string) string {
+	if n == 1 {
+		return "1 " + singular(plural)
+	}
+	return strconv.Itoa(n) + " " + plural
+}
+
+// matching says "1 user matches" or "3 users match".
+func matching(n int, plural string) string {
+	if n == 1 {
+		return counted(n, plural) + " matches"
+	}
+	return counted(n, plural) + " match"
+}
+
+// singular turns the plural of the nouns graph lists (users, groups, members) into the singular.
+func singular(plural string) string {
+	return strings.TrimSuffix(plural, "s")
+}
+
+// plural picks the word for n things: plural(1, "is", "are").
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

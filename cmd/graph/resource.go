@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/typedgraph/graph"
 )
@@ -49,17 +51,17 @@ func (r *resource[T]) getCmd(c *cli, ctx context.Context, g *globalFlags, args [
 	if v == nil {
 		return errNoBody
 	}
-	return printRecord(c.stdout, c.wantJSON(g.json), v, props)
+	return printRecord(c.stdout, c.wantJSON(g.json), v, props, c.tableWidth())
 }
 
 // createCmd implements "graph <nouns> create".
 func (r *resource[T]) createCmd(c *cli, ctx context.Context, g *globalFlags, args []string) error {
 	cmd := r.cmd("create")
 	fs := newFlagSet(cmd)
-	g.conn.register(fs) // --json names the input here, so the output follows the terminal
-	input := fs.String("json", "", "read the "+r.noun+" as a JSON object from `FILE`, or from standard input with -")
+	g.register(fs)
+	input := fs.String("input", "", "read the "+r.noun+" as a JSON object from `FILE`, or from standard input with -")
 	if _, err := c.ids(fs, cmd, args, r.createHelp); err != nil {
-		return err
+		return inputHint(err)
 	}
 	in, err := readObject[T](c, *input, cmd)
 	if err != nil {
@@ -77,18 +79,18 @@ func (r *resource[T]) createCmd(c *cli, ctx context.Context, g *globalFlags, arg
 	if v == nil {
 		return errNoBody
 	}
-	return printRecord(c.stdout, c.wantJSON(g.json), v, nil)
+	return printRecord(c.stdout, c.wantJSON(g.json), v, nil, c.tableWidth())
 }
 
 // updateCmd implements "graph <nouns> update".
 func (r *resource[T]) updateCmd(c *cli, ctx context.Context, g *globalFlags, args []string) error {
 	cmd := r.cmd("update")
 	fs := newFlagSet(cmd)
-	g.conn.register(fs)
-	input := fs.String("json", "", "read the properties to change as a JSON object from `FILE`, or from standard input with -; null clears a property")
+	g.register(fs)
+	input := fs.String("input", "", "read the properties to change as a JSON object from `FILE`, or from standard input with -; null clears a property")
 	id, err := c.oneID(fs, cmd, args, r.updateHelp, r.idArg)
 	if err != nil {
-		return err
+		return inputHint(err)
 	}
 	in, err := readObject[T](c, *input, cmd)
 	if err != nil {
@@ -123,4 +125,14 @@ func (r *resource[T]) deleteCmd(c *cli, ctx context.Context, g *globalFlags, arg
 		return err
 	}
 	return c.done(g, "Deleted "+r.noun+" %s.", id)
+}
+
+// inputHint adds to an unexpected argument of create or update that the input file is given with
+// --input: "--json FILE", the spelling of earlier versions, now leaves FILE as an argument.
+func inputHint(err error) error {
+	var ue *usageError
+	if errors.As(err, &ue) && strings.HasPrefix(ue.msg, "unexpected argument") {
+		ue.msg += " (the input is given with --input FILE or --input -; --json chooses the output format)"
+	}
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,10 @@ const (
 	exitOK    = 0 // success
 	exitError = 1 // Graph or the identity platform refused or failed a request, or I/O failed
 	exitUsage = 2 // bad command line, input or configuration
+
+	// exitInterrupted is the status of a command stopped by Ctrl-C (SIGINT): 128 + 2, as shells report
+	// a process that SIGINT ended.
+	exitInterrupted = 130
 )
 
 // run is the whole command: it parses args, runs one subcommand and returns the exit status. It reads
@@ -33,6 +38,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		isTerminal: isTerminal,
 		now:        time.Now,
 	}
+	c.columns = func() int { return terminalColumns(stdout, env, c.isTerminal(stdout)) }
 	return c.execute(ctx, args)
 }
 
@@ -50,6 +56,18 @@ type cli struct {
 	// limited is the command's context when --timeout bounds it, limit the bound; set by withTimeout.
 	limited context.Context
 	limit   time.Duration
+
+	// eventual is set when the command sent ConsistencyLevel: eventual, so that a
+	// Request_UnsupportedQuery does not suggest --eventual again.
+	eventual bool
+	// hideCount is set when a list sent $count=true for --eventual rather than for --count: the count
+	// Graph returns is then not reported.
+	hideCount bool
+
+	// stop is the run's context, whose end (Ctrl-C) stops output before the next row; set by execute.
+	stop context.Context
+	// columns returns the width tables must fit, 0 for no limit. Nil means no limit.
+	columns func() int
 }
 
 // usageError is a mistake in how graph was invoked: a bad command, flag, argument, input file or
@@ -72,6 +90,7 @@ var errHelpShown = errors.New("help shown")
 
 // execute dispatches args to a subcommand and maps its error to an exit status.
 func (c *cli) execute(ctx context.Context, args []string) int {
+	c.stop = ctx
 	err := c.dispatch(ctx, args)
 	switch {
 	case err == nil || errors.Is(err, errHelpShown):
@@ -79,6 +98,7 @@ func (c *cli) execute(ctx context.Context, args []string) int {
 	}
 	var ue *usageError
 	var ce *graph.ConfigError
+	var ge *graph.Error
 	switch {
 	case errors.As(err, &ue):
 		fmt.Fprintf(c.stderr, "graph: %s\n", oneLine(ue.msg))
@@ -88,17 +108,27 @@ func (c *cli) execute(ctx context.Context, args []string) int {
 		return exitUsage
 	case errors.As(err, &ce), errors.Is(err, auth.ErrInvalidConfig):
 		fmt.Fprintf(c.stderr, "graph: %s\n", strings.TrimPrefix(oneLine(err.Error()), "graph: "))
+		fmt.Fprintln(c.stderr, "Run 'graph --help' for the connection options.")
 		return exitUsage
-	case c.limited != nil && errors.Is(c.limited.Err(), context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(c.stderr, "graph: gave up after --timeout %v\n", c.limit)
-		return exitError
-	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+	case ctx.Err() != nil:
+		// Interrupted (Ctrl-C): whatever the command was doing failed because of it. The shell's
+		// convention is 128 plus the signal's number.
 		fmt.Fprintln(c.stderr, "graph: interrupted")
+		var in *interrupted
+		if errors.As(context.Cause(ctx), &in) {
+			return 128 + int(in.sig)
+		}
+		return exitInterrupted
+	case c.limited != nil && errors.Is(c.limited.Err(), context.DeadlineExceeded) && errors.Is(err, context.DeadlineExceeded):
+		fmt.Fprintf(c.stderr, "graph: gave up after --timeout %v: %s\n", c.limit, strings.TrimPrefix(oneLine(err.Error()), "graph: "))
 		return exitError
 	}
 	// *graph.Error reads "graph: 404 Request_ResourceNotFound: ... (request-id ...)" and *auth.Error
 	// "auth: token request failed: 401 ... trace_id=...": printed as they are, under one "graph: ".
 	fmt.Fprintf(c.stderr, "graph: %s\n", strings.TrimPrefix(oneLine(err.Error()), "graph: "))
+	if errors.As(err, &ge) && ge.Code == "Request_UnsupportedQuery" && !c.eventual {
+		fmt.Fprintln(c.stderr, "graph: hint: advanced queries (endsWith, ne, not, $orderby with $filter, ...) need --eventual, which sends ConsistencyLevel: eventual and $count=true")
+	}
 	return exitError
 }
 
@@ -118,12 +148,18 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 	var g globalFlags
 	fs := newFlagSet("graph")
 	g.register(fs)
+	version := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return c.flagError(fs, "graph", err, topHelp)
 	}
+	if *version {
+		return c.printVersion(&g)
+	}
 	rest := fs.Args()
 	if len(rest) == 0 {
-		return usagef("graph", "missing command")
+		// Like gh and kubectl: the overview, not an error.
+		fmt.Fprint(c.stdout, topHelp)
+		return nil
 	}
 	if set, ok := commandSets[rest[0]]; ok {
 		return c.runSet(ctx, &g, set, rest[1:])
@@ -133,8 +169,39 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.token(ctx, &g, rest[1:])
 	case "emulate":
 		return c.emulate(ctx, &g, rest[1:])
+	case "version":
+		return c.versionCmd(&g, rest[1:])
+	case "help":
+		return c.help(ctx, rest[1:])
 	}
-	return usagef("graph", "unknown command %q: want users, groups, token or emulate", rest[0])
+	return usagef("graph", "unknown command %q%s: want users, groups, token, emulate, help or version", rest[0], didYouMean(rest[0], commandNames()))
+}
+
+// commandNames are the first words graph knows.
+func commandNames() []string {
+	names := []string{"token", "emulate", "version", "help"}
+	for name := range commandSets {
+		names = append(names, name)
+	}
+	return names
+}
+
+// help implements "graph help [COMMAND...]": the manual of the command, as COMMAND --help prints it.
+func (c *cli) help(ctx context.Context, words []string) error {
+	if len(words) == 0 {
+		fmt.Fprint(c.stdout, topHelp)
+		return nil
+	}
+	if words[0] == "help" {
+		fmt.Fprint(c.stdout, topHelp)
+		return nil
+	}
+	for _, w := range words {
+		if strings.HasPrefix(w, "-") {
+			return usagef("graph help", "unexpected option %q: graph help takes command words only", w)
+		}
+	}
+	return c.dispatch(ctx, append(slices.Clone(words), "--help"))
 }
 
 // commandSet is a resource's family of commands: graph users ..., graph groups ....
@@ -163,7 +230,11 @@ func (c *cli) runSet(ctx context.Context, g *globalFlags, set commandSet, args [
 			fmt.Fprint(c.stdout, set.help)
 			return errHelpShown
 		}
-		return usagef(top, "unknown %s command %q: want %s", set.name, args[0], set.words)
+		names := make([]string, 0, len(set.commands))
+		for name := range set.commands {
+			names = append(names, name)
+		}
+		return usagef(top, "unknown %s command %q%s: want %s", set.name, args[0], didYouMean(args[0], names), set.words)
 	}
 	return cmd(c, ctx, g, args[1:])
 }
@@ -189,7 +260,7 @@ func (c *cli) flagError(fs *flag.FlagSet, cmd string, err error, help string) er
 		}
 		return errHelpShown
 	}
-	return usagef(cmd, "%s", err)
+	return usagef(cmd, "%s", flagMessage(fs, err))
 }
 
 // withTimeout bounds ctx by d (--timeout) when d is positive, and remembers the bounded context so

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -122,10 +121,10 @@ func (c *cli) token(ctx context.Context, g *globalFlags, args []string) error {
 	if c.wantJSON(g.json) {
 		return newEncoder(c.stdout).Encode(info)
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+	var tab table // cut to the terminal's width like every table
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(tw, "%s\t%s\n", k, v)
+			tab.add(k, v)
 		}
 	}
 	if info.Opaque {
@@ -146,7 +145,7 @@ func (c *cli) token(ctx context.Context, g *globalFlags, args []string) error {
 		row("issued", info.IssuedAt.Format(time.RFC3339))
 	}
 	row("expires", fmt.Sprintf("%s (%s)", info.ExpiresOn.Format(time.RFC3339), untilText(info.ExpiresOn.Sub(now))))
-	return tw.Flush()
+	return tab.write(c.stdout, c.tableWidth())
 }
 
 // untilText describes a remaining lifetime in whole seconds, "in 59m59s" or "expired 10s ago".

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/typedgraph/graph"
@@ -59,7 +56,7 @@ type queryFlags struct {
 func (q *queryFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&q.filter, "filter", "", "OData $filter `EXPR`, e.g. \"startsWith(displayName,'A')\"")
 	fs.StringVar(&q.search, "search", "", "$search `EXPR`, e.g. displayName:adele; quoted for you when it holds no '\"' (sends ConsistencyLevel: eventual)")
-	fs.BoolVar(&q.eventual, "eventual", false, "send ConsistencyLevel: eventual, which advanced $filter and $orderby queries need")
+	fs.BoolVar(&q.eventual, "eventual", false, "send ConsistencyLevel: eventual and $count=true, which advanced queries (endsWith, ne, not, $orderby with $filter) need")
 }
 
 // searchParam returns the $search value: Graph wants each clause in double quotes, so a bare
@@ -104,9 +101,7 @@ func (c *cli) usersList(ctx context.Context, g *globalFlags, args []string) erro
 	if l.top > 0 {
 		params.Top = &l.top
 	}
-	if l.count && !l.all {
-		params.Count = graph.Ptr(true) // with --all, CountUsers below counts once instead
-	}
+	params.Count = l.countParam()
 
 	ctx, client, done, err := c.session(ctx, &g.conn, cmd)
 	if err != nil {
@@ -153,7 +148,9 @@ func (c *cli) usersCount(ctx context.Context, g *globalFlags, args []string) err
 		return err
 	}
 	defer done()
-	// CountUsers sends ConsistencyLevel: eventual itself, as Graph requires for $count.
+	// CountUsers sends ConsistencyLevel: eventual itself, as Graph requires for $count, which makes
+	// advanced queries work: a refusal needs no hint to add --eventual.
+	c.eventual = true
 	n, err := client.CountUsers(ctx, &graph.CountUsersParams{Filter: nonEmpty(q.filter), Search: q.searchParam()})
 	if err != nil {
 		return err
@@ -164,21 +161,6 @@ func (c *cli) usersCount(ctx context.Context, g *globalFlags, args []string) err
 
 // userIDArg names the argument of the users commands taking one user.
 const userIDArg = "user id or userPrincipalName"
-
-// jsonError rewords encoding/json's errors for people writing an input file.
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te) && te.Field != "":
-		return fmt.Errorf("property %q: %s is not a %s", te.Field, te.Value, te.Type)
-	case errors.As(err, &se):
-		return fmt.Errorf("invalid JSON at byte %d: %v", se.Offset, err)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return errors.New("truncated JSON")
-	}
-	return errors.New(strings.TrimPrefix(err.Error(), "json: "))
-}
 
 // isSet reports whether the flag name was given on the command line.
 func isSet(fs *flag.FlagSet, name string) bool {

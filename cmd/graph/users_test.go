@@ -118,7 +118,7 @@ func TestWriteCommands(t *testing.T) {
 	newUser := `{"accountEnabled": true, "displayName": "New User", "mailNickname": "new.user",
 	  "userPrincipalName": "` + upn + `", "jobTitle": "Tester",
 	  "passwordProfile": {"password": "Fake-Passw0rd!", "forceChangePasswordNextSignIn": true}}`
-	args := []string{"users", "create", "--json", "-"}
+	args := []string{"users", "create", "--input", "-"}
 	r := runCLI(t, invocation{env: env, stdin: newUser}, args...)
 	if r.code != 0 {
 		t.Fatalf("create: exit %d: %s", r.code, r.stderr)
@@ -141,7 +141,7 @@ func TestWriteCommands(t *testing.T) {
 	if err := os.WriteFile(patch, []byte(`{"jobTitle": "Lead Tester", "officeLocation": "Lab", "mobilePhone": null}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	args = []string{"--json=false", "users", "update", id, "--json", patch}
+	args = []string{"--json=false", "users", "update", id, "--input", patch}
 	r = runCLI(t, invocation{env: env}, args...)
 	if r.code != 0 {
 		t.Fatalf("update: exit %d: %s", r.code, r.stderr)
@@ -185,14 +185,19 @@ func TestCreateInputErrors(t *testing.T) {
 	}{
 		{"empty", "", "want a JSON object"},
 		{"array", `[{"displayName":"x"}]`, "want a JSON object"},
-		{"unknown property", `{"displayNam":"x"}`, `unknown field "displayNam"`},
-		{"wrong type", `{"accountEnabled":"yes"}`, `property "accountEnabled"`},
+		{"unknown property", `{"displayNam":"x"}`, `unknown property "displayNam"; did you mean "displayName"?`},
+		{"nested unknown property", `{"displayName":"x","passwordProfile":{"pasword":"p"}}`, `unknown property "passwordProfile.pasword"; did you mean "password"?`},
+		{"unknown property in an array", `{"identities":[{"issuer":"x"},{"signInTyp":"y"}]}`, `unknown property "identities[1].signInTyp"; did you mean "signInType"?`},
+		{"unknown property, nothing near", `{"employeeOrgData":{"zzz":1}}`, `unknown property "employeeOrgData.zzz"` + "\n"},
+		{"wrong type", `{"accountEnabled":"yes"}`, `property "accountEnabled": want true or false, not a string`},
+		{"string for a list", `{"businessPhones":"+1 425 555 0100"}`, `property "businessPhones": want an array of strings, not a string`},
+		{"nested wrong type", `{"passwordProfile":{"forceChangePasswordNextSignIn":"yes"}}`, `want true or false, not a string`},
 		{"truncated", `{"displayName":"x"`, "truncated JSON"},
 		{"trailing data", `{"displayName":"x"} {}`, "data after the JSON object"},
 		{"syntax", `{"displayName":x}`, "invalid JSON"},
 	}
 	for _, tt := range tests {
-		r := runCLI(t, invocation{env: env, stdin: tt.stdin}, "users", "create", "--json", "-")
+		r := runCLI(t, invocation{env: env, stdin: tt.stdin}, "users", "create", "--input", "-")
 		if r.code != 2 || !strings.Contains(r.stderr, tt.want) {
 			t.Errorf("%s: exit %d, stderr %q; want exit 2 mentioning %q", tt.name, r.code, r.stderr, tt.want)
 		}

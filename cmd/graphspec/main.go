@@ -5,16 +5,20 @@
 //
 //	graphspec -in FILE -path PATTERN [-path PATTERN ...] [-op 'METHOD /path=operationId' ...]
 //	          [-status 'METHOD /path=CODE' ...] [-merge SPEC] [-out FILE] [-nullable-refs]
-//	          [-keep-descriptions] [-title TEXT]
+//	          [-csdl FILE] [-keep-descriptions] [-title TEXT]
 //
 // For example, groups were added from the PowerShell SDK's Groups.yml with (README's "Adding an
 // endpoint" has the whole procedure):
 //
-//	go run ./cmd/graphspec -in ../Groups.yml -nullable-refs \
+//	go run ./cmd/graphspec -in ../Groups.yml -nullable-refs -csdl ../cleanMetadata.xml \
 //	    -path /groups -path '/groups/{group-id}' -path '/groups/{group-id}/members' \
 //	    -path '/groups/{group-id}/members/$ref#POST' \
 //	    -path '/groups/{group-id}/members/{directoryObject-id}/$ref' \
 //	    -merge api/graph.yaml -out api/graph.yaml
+//
+// With -csdl, Microsoft's CSDL (its $metadata, or cleanMetadata.xml of msgraph-metadata) is the
+// authority on properties: what the OpenAPI file lacks is added from it (rule 17), and each addition
+// is listed on standard error.
 //
 // The normalisation rules are those of api/README.md; see package internal/specslice.
 package main
@@ -42,7 +46,9 @@ graphspec keeps the operations of a Microsoft Graph OpenAPI document (openapi.ya
 PowerShell SDK module file such as Users.yml) whose paths match the patterns, with every
 component they reference, rewritten by the rules of api/README.md. The result goes to
 standard output, or to -out; with -merge it is added to an existing spec, whose entries win.
-Kept operations, notes and merge conflicts are listed on standard error.
+With -csdl, properties and types the OpenAPI document lacks are added from
+Microsoft's CSDL. Kept operations, additions, notes and merge conflicts are
+listed on standard error.
 
 Patterns: /users exact; /users/* one segment; /groups/** any depth (/groups included);
 /users#GET,POST only those methods. Paths match with or without the microsoft.graph. prefix
@@ -68,6 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	merge := fs.String("merge", "", "add the slice to this existing `spec`, keeping its entries and layout")
 	out := fs.String("out", "", "write to this `file` (it may be the -merge spec) instead of standard output")
 	nullRefs := fs.Bool("nullable-refs", false, "write plain $ref properties as nullable references: use with the PowerShell SDK's files, which drop that nullability")
+	csdlFile := fs.String("csdl", "", "Microsoft's CSDL `file` ($metadata, or msgraph-metadata's cleanMetadata.xml): add the structural properties and types the OpenAPI document lacks")
 	keep := fs.Bool("keep-descriptions", false, "keep Microsoft's descriptions (rule 16 drops them); for reading, not committing")
 	title := fs.String("title", "", "info.title of the output (default: the input's)")
 	fs.Usage = func() {
@@ -108,6 +115,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		opt.Statuses[k] = code
 	}
 
+	if *csdlFile != "" {
+		var err error
+		if opt.CSDL, err = readCSDL(*csdlFile); err != nil {
+			fmt.Fprintln(stderr, "graphspec:", err)
+			return 1
+		}
+	}
 	src, err := os.ReadFile(*in)
 	if err != nil {
 		fmt.Fprintln(stderr, "graphspec:", err)
@@ -134,6 +148,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	for _, o := range res.Operations {
 		fmt.Fprintln(stderr, "kept:", o)
 	}
+	for _, a := range res.FromCSDL {
+		fmt.Fprintln(stderr, "from csdl:", a)
+	}
 	for _, n := range res.Notes {
 		fmt.Fprintln(stderr, "note:", n)
 	}
@@ -152,6 +169,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// readCSDL parses the CSDL file name.
+func readCSDL(name string) (*specslice.CSDL, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return specslice.ParseCSDL(f)
 }
 
 // keyValue splits 'METHOD /path=value' into "METHOD /path" and value. The value follows the last

@@ -1,6 +1,7 @@
 package specslice
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -11,9 +12,9 @@ import (
 // BenchmarkSliceUsersFile measures a slice of Microsoft's 1.2 MB Users.yml, the size of a
 // PowerShell module file; most of the time goes to parsing it.
 func BenchmarkSliceUsersFile(b *testing.B) {
-	src, err := os.ReadFile(filepath.Join(repoRoot(b), realUsersFile))
+	src, err := os.ReadFile(sharedRef(b, realUsersFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		b.Skipf("%s is absent", realUsersFile)
+		b.Skipf("%s is absent", sharedRef(b, realUsersFile))
 	}
 	if err != nil {
 		b.Fatal(err)
@@ -45,6 +46,34 @@ func BenchmarkMerge(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := Merge(existing, res.YAML); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSliceUsersFileWithCSDL is BenchmarkSliceUsersFile with Microsoft's CSDL (parsed once,
+// outside the loop; BenchmarkParseCSDL measures that): the cost of rule 17 on a real slice.
+func BenchmarkSliceUsersFileWithCSDL(b *testing.B) {
+	src, err := os.ReadFile(sharedRef(b, realUsersFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		b.Skipf("%s is absent", sharedRef(b, realUsersFile))
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := os.ReadFile(realCSDL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := ParseCSDL(bytes.NewReader(raw))
+	if err != nil {
+		b.Fatal(err)
+	}
+	opt := Options{Paths: []string{"/users", "/users/{user-id}"}, NullableRefs: true, CSDL: c}
+	b.SetBytes(int64(len(src)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Slice(src, opt); err != nil {
 			b.Fatal(err)
 		}
 	}

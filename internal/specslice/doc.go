@@ -50,6 +50,11 @@
 //     and response headers and links; a response keeps a description (OpenAPI requires one):
 //     the status text for an operation's own, Microsoft's short label for a shared one.
 //     Summaries and titles stay. Options.KeepDescriptions keeps the texts.
+//  17. with Options.CSDL (see ParseCSDL), a schema named for a CSDL entity or complex type gets the
+//     structural properties the CSDL declares on it and the input lacks, each after its CSDL
+//     predecessor, written by rules 5 to 8; a type the input lacks is written from the CSDL; a
+//     property both have takes the CSDL's nullability; a type difference is noted, not changed.
+//     Result.FromCSDL lists the additions and changes.
 //
 // Also dropped: security, security schemes, servers' descriptions and a trailing slash of the
 // server URL, info other than title and version, x-ms-docs-grouped-path.

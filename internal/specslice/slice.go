@@ -39,6 +39,13 @@ type Options struct {
 	// leave it off.
 	NullableRefs bool
 
+	// CSDL, when not nil, is the authority on structural properties (rule 17): a schema named for
+	// one of its entity or complex types gets the properties the CSDL declares and the input lacks
+	// and the CSDL's nullability for those both have, and a type the input lacks altogether is
+	// written from the CSDL. A property whose type differs from the CSDL's is kept and noted. See
+	// ParseCSDL.
+	CSDL *CSDL
+
 	// KeepDescriptions keeps Microsoft's description and externalDocs texts, which rule 16 drops.
 	// Useful to read a slice; not for a spec that is committed.
 	KeepDescriptions bool
@@ -55,6 +62,11 @@ type Result struct {
 
 	// Operations lists the kept operations as "METHOD /path operationId", sorted.
 	Operations []string
+
+	// FromCSDL lists what rule 17 took from Options.CSDL, sorted: "schema" for a type written
+	// whole, "schema.property" for a property added to a type the input has, "schema.property
+	// (nullable: true)" for a property whose nullability became the CSDL's.
+	FromCSDL []string
 
 	// Notes lists shapes no rule covers, kept as Microsoft wrote them (a real anyOf union, for
 	// instance), and operationIds that had to be made unique. Empty for a clean slice.
@@ -107,15 +119,18 @@ type compRef struct{ kind, name string }
 
 // slicer holds the state of one Slice call; it is not shared between goroutines.
 type slicer struct {
-	opt      Options
-	srcComps *yaml.Node                       // the input's components mapping
-	out      map[string]map[string]*yaml.Node // kind -> name -> normalised component
-	queued   map[compRef]bool
-	pending  []compRef
-	entity   map[string]bool // memo of isEntity
-	notes    map[string]bool
-	opIDs    map[string]string // "METHOD /path" -> operationId, for overrides and the report
-	usedOver map[string]bool
+	opt       Options
+	srcComps  *yaml.Node                       // the input's components mapping
+	out       map[string]map[string]*yaml.Node // kind -> name -> normalised component
+	queued    map[compRef]bool
+	pending   []compRef
+	entity    map[string]bool // memo of isEntity
+	notes     map[string]bool
+	opIDs     map[string]string // "METHOD /path" -> operationId, for overrides and the report
+	usedOver  map[string]bool
+	fromCSDL  map[string]*yaml.Node // schemas written from Options.CSDL because the input lacks them
+	csdlNotes map[string][]string   // notes about a schema of fromCSDL, made once it is written out
+	added     []string              // Result.FromCSDL
 }
 
 // Slice cuts the operations matching opt.Paths out of the OpenAPI document src, with everything
@@ -144,6 +159,7 @@ func Slice(src []byte, opt Options) (*Result, error) {
 		opt: opt, srcComps: mapGet(root, "components"),
 		out: map[string]map[string]*yaml.Node{}, queued: map[compRef]bool{},
 		entity: map[string]bool{}, notes: map[string]bool{}, opIDs: map[string]string{}, usedOver: map[string]bool{},
+		fromCSDL: map[string]*yaml.Node{}, csdlNotes: map[string][]string{},
 	}
 
 	s.rekeyOptions(paths)
@@ -213,6 +229,8 @@ func Slice(src []byte, opt Options) (*Result, error) {
 	for n := range s.notes {
 		res.Notes = append(res.Notes, n)
 	}
+	res.FromCSDL = s.added
+	sort.Strings(res.FromCSDL)
 	sort.Strings(res.Notes)
 	return res, nil
 }
@@ -271,8 +289,14 @@ func (s *slicer) useRef(ref, where string) {
 
 func (s *slicer) note(n string) { s.notes[n] = true }
 
+// source returns the input's component, or for a schema the input lacks the one written from
+// Options.CSDL (rule 17).
 func (s *slicer) source(kind, name string) *yaml.Node {
-	return mapGet(mapGet(s.srcComps, kind), name)
+	n := mapGet(mapGet(s.srcComps, kind), name)
+	if n == nil && kind == "schemas" && s.opt.CSDL != nil {
+		n = s.csdlSource(name)
+	}
+	return n
 }
 
 // put stores a component made here (not copied from the input).
@@ -311,6 +335,14 @@ func (s *slicer) drain() error {
 			n = s.schema(n, schemaCtx{entity: s.isEntity(r.name), base: r.name == entitySchema, where: where,
 				errors: strings.HasPrefix(r.name, errorSchemaPrefix)})
 			s.componentRules(r.name, n)
+			if s.opt.CSDL != nil && s.fromCSDL[r.name] != nil {
+				s.added = append(s.added, r.name)
+				for _, n := range s.csdlNotes[r.name] {
+					s.note(n)
+				}
+			} else if s.opt.CSDL != nil {
+				s.fillFromCSDL(r.name, n)
+			}
 		case "responses":
 			s.response(n, 0, where)
 		case "parameters":

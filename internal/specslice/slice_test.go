@@ -43,6 +43,22 @@ var ruleCases = []struct {
 	{"16-descriptions", Options{Paths: []string{"/widgets"}}},
 	{"16-descriptions.keep", Options{Paths: []string{"/widgets"}, KeepDescriptions: true, Title: "Widgets with descriptions"}},
 	{"17-closure", Options{Paths: []string{"/widgets/**#PUT"}}},
+	{"17-csdl", Options{Paths: []string{"/widgets/{widget-id}"}, CSDL: testCSDL("17-csdl.xml")}},
+}
+
+// testCSDL parses a CSDL of testdata/rules for the case table; it panics, failing the test binary
+// loudly, if the file does not parse.
+func testCSDL(name string) *CSDL {
+	f, err := os.Open(filepath.Join("testdata", "rules", name))
+	if err != nil {
+		panic(err)
+	}
+	defer f.Close()
+	c, err := ParseCSDL(f)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }
 
 func caseOptions(t testing.TB, name string) Options {
@@ -198,6 +214,19 @@ func TestSliceRuleFacts(t *testing.T) {
 		{"16-descriptions.keep", []string{"title: Widgets with descriptions", "A long text", "externalDocs", "What the widget", "description: Created entity"}, []string{"x-ms-enum"}},
 		{"17-closure", []string{"ReferenceUpdate:", "microsoft.graph.target:", "microsoft.graph.targetDetail:", "requestBodies:\n    refPutBody:", "widget-id:", "operationId: setWidgetLabel"},
 			[]string{"gadget"}},
+		{"17-csdl", []string{
+			"batch:\n            type: integer\n            format: int64\n          colour:",
+			"features:\n            type: array\n            items:\n              $ref: '#/components/schemas/microsoft.graph.feature'\n",
+			"finish:\n            allOf:\n            - $ref: '#/components/schemas/microsoft.graph.finish'\n            nullable: true\n          label:",
+			"madeOn:\n            type: string\n            format: date\n            nullable: true",
+			"packaging:\n            allOf:\n            - $ref: '#/components/schemas/microsoft.graph.widgets.box'\n            nullable: true",
+			"unitsSold:\n            maximum: 2147483647\n            minimum: -2147483648\n            type: integer\n            format: int32\n            nullable: true\n          weight:",
+			"weight:\n            type: number\n            format: double\n          serial:",
+			"size:\n            $ref: '#/components/schemas/microsoft.graph.dimensions'\n          tags:",
+			"microsoft.graph.widgets.box:\n      allOf:\n      - $ref: '#/components/schemas/microsoft.graph.widgets.container'\n      - title: box",
+			"microsoft.graph.feature:\n      title: feature\n      type: string\n      enum:\n      - none\n      - lid\n      - handle\n      x-ms-enum-flags:",
+			"        height:\n          type: number\n          format: double\n          nullable: true\n        width:",
+		}, []string{"location:", "owner:", "parts:", "microsoft.graph.user:", "Not a property"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,6 +245,43 @@ func TestSliceRuleFacts(t *testing.T) {
 				t.Logf("output:\n%s", got)
 			}
 		})
+	}
+}
+
+// TestSliceCSDLReport checks what rule 17 reports: each addition and change of nullability in
+// Result.FromCSDL, and as notes the property no rule covers, the type difference it leaves alone and
+// the property the CSDL lacks.
+func TestSliceCSDLReport(t *testing.T) {
+	res, err := Slice(readInput(t, "17-csdl"), caseOptions(t, "17-csdl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	added := []string{"microsoft.graph.dimensions.height", "microsoft.graph.feature", "microsoft.graph.finish",
+		"microsoft.graph.widget.batch", "microsoft.graph.widget.features", "microsoft.graph.widget.finish",
+		"microsoft.graph.widget.madeOn", "microsoft.graph.widget.packaging", "microsoft.graph.widget.size (nullable: false)",
+		"microsoft.graph.widget.tags", "microsoft.graph.widget.unitsSold", "microsoft.graph.widget.weight (nullable: false)",
+		"microsoft.graph.widgets.box", "microsoft.graph.widgets.container"}
+	if got := strings.Join(res.FromCSDL, "\n"); got != strings.Join(added, "\n") {
+		t.Errorf("FromCSDL:\n%s\nwant:\n%s", got, strings.Join(added, "\n"))
+	}
+	notes := []string{
+		"/components/schemas/microsoft.graph.widget/properties/legacyCode: not in the CSDL, kept",
+		"/components/schemas/microsoft.graph.widget/properties/location: CSDL type Edm.GeographyPoint has no rule; not added",
+		"/components/schemas/microsoft.graph.widget/properties/serial: type string in the input, string/uuid in the CSDL; kept as the input has it",
+		"/components/schemas/microsoft.graph.widgets.box/properties/origin: CSDL type Edm.GeometryPoint has no rule; not added",
+	}
+	if got := strings.Join(res.Notes, "\n"); got != strings.Join(notes, "\n") {
+		t.Errorf("notes:\n%s\nwant:\n%s", got, strings.Join(notes, "\n"))
+	}
+	// Without the CSDL the same input gets none of it.
+	opt := caseOptions(t, "17-csdl")
+	opt.CSDL = nil
+	plain, err := Slice(readInput(t, "17-csdl"), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plain.FromCSDL) > 0 || bytes.Contains(plain.YAML, []byte("batch:")) {
+		t.Errorf("without a CSDL: FromCSDL %q", plain.FromCSDL)
 	}
 }
 
