@@ -289,7 +289,7 @@ func TestEmulateTLS(t *testing.T) {
 	}
 
 	// Without --cert-file the certificate goes to a private directory of its own, removed on exit.
-	e = startEmulator(t, "--addr", "127.0.0.1:0", "--tls", "--users", "1")
+	e = startEmulator(t, "--addr", "127.0.0.1:0", "--tls", "--users", "1", "--json")
 	dir := filepath.Dir(e.info.CertFile)
 	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 || !strings.Contains(filepath.Base(dir), "typedgraph-emulator-") {
 		t.Errorf("default certificate file %s: %v", e.info.CertFile, err)
