@@ -269,3 +269,16 @@ func TestDirectoryBounds(t *testing.T) {
 		t.Errorf("after a delete: %d %s", r.status, r.body)
 	}
 }
+
+// TestListenerTimeouts: both listeners bound how long a client may take to
+// send a request, and its headers' size, so slow clients cannot pin
+// connections and their buffers.
+func TestListenerTimeouts(t *testing.T) {
+	s := newTestServer(t, Options{})
+	for name, srv := range map[string]*http.Server{"identity": s.identity.Config, "graph": s.graph.Config} {
+		if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.IdleTimeout <= 0 || srv.MaxHeaderBytes <= 0 || srv.MaxHeaderBytes > 1<<20 {
+			t.Errorf("%s listener: read header %v, read %v, idle %v, max header %d", name,
+				srv.ReadHeaderTimeout, srv.ReadTimeout, srv.IdleTimeout, srv.MaxHeaderBytes)
+		}
+	}
+}
