@@ -163,9 +163,14 @@ func (s *Server) listLink(c *call, l link, countOnly bool) {
 		if props == nil || (cast != nil && et != cast) {
 			continue
 		}
-		if et == nil && !q.has("$filter") && !q.has("$search") {
-			matches = append(matches, match{props, nil})
-		} else if oq := queries[et]; oq != nil && oq.match(props) {
+		// An object whose type has no query (the fake does not model the
+		// type, or the type lacks a property the query names) matches only
+		// a query without $filter and $search, as a null would.
+		if oq := queries[et]; oq != nil {
+			if oq.match(props) {
+				matches = append(matches, match{props, et})
+			}
+		} else if !q.has("$filter") && !q.has("$search") {
 			matches = append(matches, match{props, et})
 		}
 	}
