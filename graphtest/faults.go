@@ -9,7 +9,7 @@ import (
 // Operation returns the operation name (an Op constant) a request to either
 // listener is routed to, or "" when none. Interceptors use it to aim faults.
 func Operation(r *http.Request) string {
-	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
+	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") || strings.HasSuffix(r.URL.Path, "/oauth2/token") {
 		return OpToken
 	}
 	if e, _ := route(r, nil); e != nil {

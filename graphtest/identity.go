@@ -32,7 +32,8 @@ type tokenResponse struct {
 func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request) {
 	segs, ok := pathSegments(r.URL.EscapedPath())
 	op := ""
-	if ok && len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token" {
+	v1 := ok && len(segs) == 3 && segs[1] == "oauth2" && segs[2] == "token"
+	if v1 || ok && len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token" {
 		op = OpToken
 	}
 	body, err := s.capture(op, w, r, op != "")
@@ -45,7 +46,7 @@ func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case op == OpToken:
-		s.token(w, r, segs[0])
+		s.token(w, r, segs[0], v1)
 	case ok && len(segs) == 4 && segs[1] == "v2.0" && segs[2] == ".well-known" && segs[3] == "openid-configuration":
 		s.openIDConfig(w, r, segs[0], true)
 	case ok && len(segs) == 3 && segs[1] == ".well-known" && segs[2] == "openid-configuration":
@@ -72,7 +73,7 @@ func (s *Server) knownTenant(t string) bool {
 }
 
 // token implements POST /{tenant}/oauth2/v2.0/token for client credentials.
-func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
+func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string, v1 bool) {
 	if r.Method != http.MethodPost {
 		s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 900561,
 			fmt.Sprintf("The endpoint only accepts POST requests. Received a %s request.", r.Method))
@@ -125,7 +126,16 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
 		missing("client_id")
 		return
 	}
+	// The v1 endpoint (/{tenant}/oauth2/token, which the v1 metadata names)
+	// takes the resource itself instead of a scope.
 	scope := f.Get("scope")
+	if v1 {
+		if scope = f.Get("resource"); scope == "" {
+			missing("resource")
+			return
+		}
+		scope = strings.TrimSuffix(scope, "/") + "/.default"
+	}
 	if scope == "" {
 		missing("scope")
 		return
@@ -238,6 +248,8 @@ func (s *Server) checkAssertion(assertion, tenant string) (int, string) {
 	validAud := []string{
 		s.AuthorityHost + "/" + tenant + "/oauth2/v2.0/token",
 		s.AuthorityHost + "/" + s.TenantID + "/oauth2/v2.0/token",
+		s.AuthorityHost + "/" + tenant + "/oauth2/token",
+		s.AuthorityHost + "/" + s.TenantID + "/oauth2/token",
 		s.AuthorityHost + "/" + s.TenantID + "/v2.0",
 	}
 	audOK := false

@@ -186,6 +186,32 @@ func TestTokenErrors(t *testing.T) {
 	}
 }
 
+// TestTokenV1: the v1 token endpoint, which the v1 metadata names, takes a
+// resource in place of a scope.
+func TestTokenV1(t *testing.T) {
+	s := newTestServer(t, Options{})
+	v1 := s.AuthorityHost + "/" + s.TenantID + "/oauth2/token"
+	for _, resource := range []string{"https://graph.microsoft.com", "https://graph.microsoft.com/", graphAppID} {
+		f := tokenForm(s)
+		f.Del("scope")
+		f.Set("resource", resource)
+		r := postForm(t, v1, f)
+		if r.status != 200 {
+			t.Errorf("resource %q: %d %s", resource, r.status, r.body)
+			continue
+		}
+		if aud := claimsOf(t, r.json(t)["access_token"].(string))["aud"]; aud != graphResource {
+			t.Errorf("resource %q: aud %v", resource, aud)
+		}
+	}
+	f := tokenForm(s)
+	r := postForm(t, v1, f) // a scope, no resource
+	checkAADError(t, r, 400, "invalid_request", 900144)
+	if s.TokenRequests() != 4 {
+		t.Errorf("TokenRequests %d", s.TokenRequests())
+	}
+}
+
 // TestTokenOIDCScopes: MSAL (azidentity, MSAL Python and Node) adds the
 // OpenID Connect scopes to a client credentials request; Entra ignores them.
 func TestTokenOIDCScopes(t *testing.T) {

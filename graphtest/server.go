@@ -32,7 +32,8 @@
 // Connect metadata of v2.0 (/{tenant}/v2.0/.well-known/openid-configuration)
 // and v1 (/{tenant}/.well-known/openid-configuration), with common and
 // organizations answered as Entra does ({tenantid} in the issuer), their
-// keys, and /common/discovery/instance for clients built on MSAL. Tokens
+// keys, and /common/discovery/instance for clients built on MSAL; the v1
+// token endpoint, /{tenant}/oauth2/token, takes a resource for the scope. Tokens
 // are RS256 JWTs with the claims of an app-only Graph token (aud, iss, tid,
 // appid, roles, oid, iat, nbf, exp, ...).
 //
