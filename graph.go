@@ -95,12 +95,14 @@ func (e *ConfigError) Error() string {
 
 // Client calls Microsoft Graph. Every generated typed call is available on it
 // (ListUsersWithResponse, GetUserWithResponse, ListGroupsWithResponse, ...), alongside the helpers
-// of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember). The
-// package documentation's Operations section lists every call with its method and path; go doc
-// lists the generated ones under gen.ClientWithResponses, which Client embeds.
+// of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember, CreateGroup,
+// DirectoryObjectURL). The package documentation's Operations section lists every call with its
+// method and path; go doc lists the generated ones under gen.ClientWithResponses, which Client embeds.
 //
 // Any answer from Graph outside 2xx is returned as an error that errors.As turns into *Error, so the
-// generated responses' JSONDefault field stays nil.
+// generated responses' JSONDefault field stays nil. A 2xx answer whose body is not the JSON the
+// operation declares is an *UnexpectedResponseError, and an id that is empty or would change the
+// request's path a *PathParamError, sent nowhere.
 type Client struct {
 	*gen.ClientWithResponses
 
@@ -192,29 +194,45 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A typed call whose 2xx body is not what its operation declares fails as an iterator does.
+	c.ClientWithResponses.ResponseError = bodyError
 	return c, nil
 }
 
 // reauthFunc returns the doer's 401 recovery: drop the token the request carried (compare-and-drop,
 // so concurrent 401s for one token cause one refetch), get a new one, with the challenge's claims when
-// Graph sent a Continuous Access Evaluation challenge, and set it on the request. Nil when tokens
-// cannot drop a token, since replaying with the same token would only fail again.
+// Graph sent a Continuous Access Evaluation challenge, and set it on the request. A claims challenge
+// goes to the cache's TokenForChallenge with the token the request carried, so however many calls
+// hold the same challenge, one token request answers it. Nil when tokens cannot drop a token, since
+// replaying with the same token would only fail again.
 func reauthFunc(editor *auth.Editor, tokens auth.TokenSource) func(context.Context, *http.Request, string) error {
 	if _, ok := tokens.(auth.Invalidator); !ok {
 		return nil
 	}
+	type challengeAnswerer interface {
+		TokenForChallenge(ctx context.Context, rejected *auth.Token, claims string) (*auth.Token, error)
+	}
 	return func(ctx context.Context, req *http.Request, claims string) error {
-		editor.InvalidateRequest(req)
-		if claims != "" {
-			cs, ok := tokens.(interface {
-				TokenWithClaims(context.Context, string) (*auth.Token, error)
-			})
-			decoded, err := decodeClaims(claims)
-			if ok && err == nil {
-				if _, err := cs.TokenWithClaims(ctx, decoded); err != nil {
+		decoded, err := decodeClaims(claims)
+		switch src := tokens.(type) {
+		case challengeAnswerer:
+			if claims != "" && err == nil {
+				rejected, _ := editor.TokenOf(req)
+				if _, err := src.TokenForChallenge(ctx, rejected, decoded); err != nil {
+					return err
+				}
+				break // the answer replaced the token: no drop, or callers between would fetch without claims
+			}
+			editor.InvalidateRequest(req)
+		case auth.ClaimsTokenSource:
+			editor.InvalidateRequest(req)
+			if claims != "" && err == nil {
+				if _, err := src.TokenWithClaims(ctx, decoded); err != nil {
 					return err
 				}
 			}
+		default:
+			editor.InvalidateRequest(req)
 		}
 		req.Header.Del("Authorization")
 		return editor.Edit(ctx, req)

@@ -199,6 +199,7 @@ func route(r *http.Request, c *call) (e *endpoint, known bool) {
 
 // serveGraph is the Graph listener.
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
+	s.graphTotal.Add(1)
 	c := &call{w: w, r: r}
 	e, known := route(r, c)
 	op := ""
