@@ -8,6 +8,7 @@ import (
 	"crypto/x509/pkix"
 	"errors"
 	"math/big"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -353,5 +354,56 @@ func TestMSGraphSDKForbidden(t *testing.T) {
 	var oe *odataerrors.ODataError
 	if !errors.As(err, &oe) || oe.ResponseStatusCode != 403 || errorCode(err) != "Authorization_RequestDenied" {
 		t.Errorf("create group with User.Read.All: %v", err)
+	}
+}
+
+// TestOneHost runs the SDK against the fake served on one host, as graph
+// emulate serves it (its Handler routes /v1.0 to Graph and the rest to the
+// identity platform): the settings README gives for the emulator.
+func TestOneHost(t *testing.T) {
+	fake := graphtest.NewServer(graphtest.Options{Users: 5})
+	defer fake.Close()
+	one := httptest.NewTLSServer(fake.Handler())
+	defer one.Close()
+	fake.AuthorityHost, fake.GraphEndpoint, fake.GraphURL = one.URL, one.URL, one.URL+"/v1.0"
+
+	u, _ := url.Parse(one.URL)
+	cred, err := azidentity.NewClientSecretCredential(fake.TenantID, fake.ClientID, fake.ClientSecret,
+		&azidentity.ClientSecretCredentialOptions{
+			ClientOptions:            azcore.ClientOptions{Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: one.URL + "/"}, Transport: one.Client()},
+			DisableInstanceDiscovery: true,
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := kiotaauth.NewAzureIdentityAuthenticationProviderWithScopesAndValidHosts(cred, []string{graphScope}, []string{u.Hostname()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	options := msgraphsdk.GetDefaultClientOptions()
+	httpClient := msgraphcore.GetDefaultClient(&options)
+	httpClient.Transport = khttp.NewCustomTransportWithParentTransport(one.Client().Transport, msgraphcore.GetDefaultMiddlewaresWithOptions(&options)...)
+	adapter, err := msgraphsdk.NewGraphRequestAdapterWithParseNodeFactoryAndSerializationWriterFactoryAndHttpClient(auth, nil, nil, httpClient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	adapter.SetBaseUrl(one.URL + "/v1.0")
+	client := msgraphsdk.NewGraphServiceClient(adapter)
+	ctx := context.Background()
+
+	n, err := client.Users().Count().Get(ctx, &users.CountRequestBuilderGetRequestConfiguration{Headers: eventual()})
+	if err != nil || *n != 5 {
+		t.Fatalf("users/$count: %v %v", n, err)
+	}
+	g := models.NewGroup()
+	g.SetDisplayName(ptr("One Host"))
+	g.SetMailEnabled(ptr(false))
+	g.SetMailNickname(ptr("one-host"))
+	g.SetSecurityEnabled(ptr(true))
+	if _, err := client.Groups().Post(ctx, g, nil); err != nil {
+		t.Fatalf("create group: %v", err)
+	}
+	if fake.TokenRequests() != 1 || fake.Requests(graphtest.OpCreateGroup) != 1 {
+		t.Errorf("token requests %d, creates %d", fake.TokenRequests(), fake.Requests(graphtest.OpCreateGroup))
 	}
 }
