@@ -71,6 +71,7 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	clientCert := fs.String("client-cert", "", "also accept client assertions signed with the key of the certificate in PEM `FILE`, as for an app registration with a certificate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it may use the well-known credentials")
 	quiet := fs.Bool("quiet", false, "do not log each request on standard error")
+	roles := fs.String("roles", "", "give issued tokens only these application permissions, a comma-separated `LIST` such as User.Read.All, to test a client's 403 handling (default: every permission the emulator serves)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return c.flagError(fs, cmd, err, emulateHelp)
@@ -96,6 +97,17 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	}
 	// The emulator offers no way to read graphtest's request log, so it keeps none.
 	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime, MaxRecorded: -1}
+	if *roles != "" {
+		opts.Roles = []string{}
+		for r := range strings.SplitSeq(*roles, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				opts.Roles = append(opts.Roles, r)
+			}
+		}
+		if len(opts.Roles) == 0 {
+			return usagef(cmd, "--roles names no permission")
+		}
+	}
 	if *clientCert != "" {
 		cert, err := readCertificate(*clientCert)
 		if err != nil {

@@ -513,3 +513,46 @@ func TestEmulatorServerLimits(t *testing.T) {
 		t.Errorf("server limits: %+v", srv)
 	}
 }
+
+// TestEmulateRoles: --roles narrows the permissions of issued tokens, so what they do not allow is
+// Graph's 403 Authorization_RequestDenied.
+func TestEmulateRoles(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "2", "--roles", "User.Read.All, Directory.Read.All", "--json", "--quiet")
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {e.info.ClientID},
+		"client_secret": {e.info.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}
+	resp, err := http.PostForm(e.info.TokenEndpoint, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, e.info.GraphBaseURL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e struct {
+			Error struct{ Code string } `json:"error"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e.Error.Code
+	}
+	if status, _ := call("GET", "/groups", ""); status != 200 {
+		t.Errorf("list groups with Directory.Read.All: %d", status)
+	}
+	if status, code := call("POST", "/groups", `{"displayName":"G","mailEnabled":false,"mailNickname":"g","securityEnabled":true}`); status != 403 || code != "Authorization_RequestDenied" {
+		t.Errorf("create a group with read roles: %d %s", status, code)
+	}
+	r := runCLI(t, invocation{}, "emulate", "--roles", " , ")
+	if r.code != 2 || !strings.Contains(r.stderr, "--roles") {
+		t.Errorf("empty --roles: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
