@@ -5,6 +5,8 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"crypto/rand"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"runtime"
@@ -107,6 +109,7 @@ func TestCompressedBodies(t *testing.T) {
 		// 12 MiB of zeros compress to about 12 KiB: decoding stops at the cap.
 		{"gzip bomb", "gzip", compress(t, "gzip", make([]byte, 12<<20)), 413, "Request_EntityTooLarge"},
 		{"deflate bomb", "deflate", compress(t, "deflate", make([]byte, 12<<20)), 413, "Request_EntityTooLarge"},
+		{"compressed body over the cap", "gzip", compress(t, "gzip", randomJSON(t, 5<<20)), 413, "Request_EntityTooLarge"},
 		{"decoded just over the cap", "gzip", compress(t, "gzip", append([]byte(`{"displayName":"`), bytes.Repeat([]byte("x"), maxBody)...)), 413, "Request_EntityTooLarge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -119,6 +122,16 @@ func TestCompressedBodies(t *testing.T) {
 	if n := s.UserCount(); n != 5 {
 		t.Errorf("%d users, want the 5 created", n)
 	}
+}
+
+// randomJSON is a JSON object n bytes long that does not compress.
+func randomJSON(t testing.TB, n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	s := base64.StdEncoding.EncodeToString(b)[:n-20]
+	return []byte(`{"displayName":"` + s + `"}`)
 }
 
 func compressOr(t testing.TB, enc string, body []byte) []byte {

@@ -41,6 +41,7 @@ func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		w.Header().Set("Connection", "close") // the rest of the body is left unread
 		s.IdentityError(w, r, http.StatusRequestEntityTooLarge, "invalid_request", 900144, "The request body is too large or could not be read.")
 		return
 	}

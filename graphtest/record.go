@@ -76,7 +76,8 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, nil
 	}
 	defer r.Body.Close()
-	var src io.Reader = io.LimitReader(r.Body, maxBody+1)
+	raw := &io.LimitedReader{R: r.Body, N: maxBody + 1}
+	var src io.Reader = raw
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Encoding"))); enc {
 	case "", "identity":
 	case "gzip", "x-gzip":
@@ -104,7 +105,7 @@ func readBody(r *http.Request) ([]byte, error) {
 		return nil, errUnsupportedEncoding
 	}
 	body, err := io.ReadAll(io.LimitReader(src, maxBody+1))
-	if len(body) > maxBody {
+	if len(body) > maxBody || raw.N == 0 { // too large decoded, or as sent (whatever decoding made of the cut)
 		return nil, errBodyTooLarge
 	}
 	return body, err
@@ -168,6 +169,9 @@ func clip(s string) string {
 func (s *Server) bodyError(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, errBodyTooLarge):
+		// The rest of the body is left unread, so the connection cannot
+		// carry another request.
+		w.Header().Set("Connection", "close")
 		s.GraphError(w, r, http.StatusRequestEntityTooLarge, "Request_EntityTooLarge", "The request body is too large.")
 	case errors.Is(err, errUnsupportedEncoding):
 		s.GraphError(w, r, http.StatusUnsupportedMediaType, "UnsupportedMediaType",
