@@ -36,6 +36,8 @@ type Error struct {
 	Path   string
 	// Attempts is how many times the call was sent, retries included.
 	Attempts int
+
+	location string // the Location of a 410 Gone, where a delta round may restart (see ResyncError)
 }
 
 // ErrorDetail is one entry of a Graph error's details.
@@ -106,6 +108,9 @@ func newError(resp *http.Response, req *http.Request) *Error {
 		e.ClientRequestID = req.Header.Get("client-request-id")
 	}
 	e.Attempts = 1
+	if resp.StatusCode == http.StatusGone {
+		e.location = resp.Header.Get("Location")
+	}
 	return e
 }
 

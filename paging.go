@@ -16,6 +16,13 @@ import (
 // pages iterates the items of a paged collection, starting with first. P is the page type, and split
 // returns a page's items and its @odata.nextLink.
 func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split func(*P) ([]T, Nullable[string])) iter.Seq2[T, error] {
+	return pagesThen(ctx, c, first, split, nil)
+}
+
+// pagesThen is pages that also hands the last page (the one without a nextLink) to last, when not nil,
+// after its items have been yielded: a delta round reads its @odata.deltaLink there. last is not called
+// when the iteration ends early or with an error.
+func pagesThen[P, T any](ctx context.Context, c *Client, first *http.Request, split func(*P) ([]T, Nullable[string]), last func(*P)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if ctx == nil {
@@ -23,6 +30,7 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 			return
 		}
 		consistency := canonicalGet(first.Header, consistencyLevelKey)
+		prefer := canonicalGet(first.Header, preferKey)
 		req := first.WithContext(ctx)
 		for {
 			page, err := getJSON[P](ctx, c, req)
@@ -37,13 +45,13 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 				}
 			}
 			// IsSpecified and IsNull, not Get: Get allocates an error for the absent link of the last page.
-			if !next.IsSpecified() || next.IsNull() {
+			if !next.IsSpecified() || next.IsNull() || next.MustGet() == "" {
+				if last != nil {
+					last(page)
+				}
 				return
 			}
 			link := next.MustGet()
-			if link == "" {
-				return
-			}
 			u, err := c.nextLink(link)
 			if err != nil {
 				yield(zero, err)
@@ -56,6 +64,9 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 			}
 			if consistency != "" {
 				req.Header.Set(consistencyLevelKey, consistency)
+			}
+			if prefer != "" {
+				req.Header.Set(preferKey, prefer)
 			}
 		}
 	}
@@ -134,6 +145,10 @@ func canonicalGet(h http.Header, key string) string {
 // consistencyLevelKey is ConsistencyLevel in net/http's canonical form, which Header.Get and Set
 // would otherwise compute, with an allocation, on every call.
 var consistencyLevelKey = http.CanonicalHeaderKey("ConsistencyLevel")
+
+// preferKey is Prefer, canonical already; like ConsistencyLevel it is carried to every page (a delta
+// round's return=minimal).
+const preferKey = "Prefer"
 
 // drain discards what is left of a body, up to 4 KB, so its connection can be reused. It takes the
 // doer's answer: a body of known length (contentLength >= 0) whose whole length is under 4 KB is read to

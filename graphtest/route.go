@@ -42,6 +42,8 @@ func route(r *http.Request) (op, key, sub string, known bool) {
 		switch {
 		case len(segs) == 2:
 			return byMethod(OpListGroups, OpCreateGroup, "", ""), "", "", true
+		case len(segs) == 3 && (segs[2] == "delta()" || segs[2] == "delta" || segs[2] == "microsoft.graph.delta()"):
+			return byMethod(OpDeltaGroups, "", "", ""), "", "", true
 		case len(segs) == 3:
 			return byMethod(OpGetGroup, "", OpUpdateGroup, OpDeleteGroup), segs[2], "", true
 		case len(segs) == 4 && strings.EqualFold(segs[3], "members"):
@@ -121,6 +123,8 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 		s.listMemberOf(w, r, q, key)
 	case OpListGroups:
 		s.listGroups(w, r, q)
+	case OpDeltaGroups:
+		s.deltaGroups(w, r, q)
 	case OpGetGroup:
 		s.getObject(w, r, q, key, groupType, (*directory).groupByKey)
 	case OpCreateGroup:
