@@ -11,6 +11,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -88,6 +89,9 @@ type DeltaOptions struct {
 	// Minimal asks Graph to send only the properties that changed for an updated object (Prefer:
 	// return=minimal) rather than every selected one. It applies to every request of the round.
 	Minimal bool
+	// PageSize asks Graph for at most this many objects a page (Prefer: odata.maxpagesize, 1 to
+	// 999); 0 leaves Graph's default. Graph may send fewer.
+	PageSize int
 }
 
 // maxDeltaIDs is Graph's limit on the ids of a delta $filter.
@@ -376,8 +380,18 @@ func (r *DeltaRound[C]) firstRequest() (*http.Request, error) {
 	if err != nil {
 		return nil, err
 	}
+	var prefer []string
 	if o.Minimal {
-		req.Header.Set(preferKey, "return=minimal")
+		prefer = append(prefer, "return=minimal")
+	}
+	if o.PageSize != 0 {
+		if o.PageSize < 1 || o.PageSize > 999 {
+			return nil, errors.New("graph: DeltaOptions.PageSize must be 1 to 999")
+		}
+		prefer = append(prefer, "odata.maxpagesize="+strconv.Itoa(o.PageSize))
+	}
+	if len(prefer) > 0 {
+		req.Header.Set(preferKey, strings.Join(prefer, ", "))
 	}
 	return req, nil
 }
