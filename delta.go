@@ -199,7 +199,9 @@ type ResyncError struct {
 	Location string
 }
 
-func (e *ResyncError) Error() string { return ErrResyncRequired.Error() + ": " + e.Err.Error() }
+func (e *ResyncError) Error() string {
+	return ErrResyncRequired.Error() + ": " + strings.TrimPrefix(e.Err.Error(), "graph: ")
+}
 
 // Unwrap returns Graph's error.
 func (e *ResyncError) Unwrap() error { return e.Err }
