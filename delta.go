@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -117,21 +118,21 @@ var ErrInvalidDeltaState = errors.New("graph: invalid delta state")
 func ParseDeltaState(s string) (DeltaState, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return DeltaState{}, errors.Join(ErrInvalidDeltaState, errors.New("graph: the state is empty"))
+		return DeltaState{}, fmt.Errorf("%w: the state is empty", ErrInvalidDeltaState)
 	}
 	if len(s) > maxDeltaState {
-		return DeltaState{}, errors.Join(ErrInvalidDeltaState, errors.New("graph: the state is too long"))
+		return DeltaState{}, fmt.Errorf("%w: the state is too long", ErrInvalidDeltaState)
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
-		return DeltaState{}, errors.Join(ErrInvalidDeltaState, errors.New("graph: the state is not an absolute http(s) URL"))
+		return DeltaState{}, fmt.Errorf("%w: the state is not an absolute http(s) URL", ErrInvalidDeltaState)
 	}
 	if deltaKind(u.Path) == "" {
-		return DeltaState{}, errors.Join(ErrInvalidDeltaState, errors.New("graph: the state is not a users or groups delta link"))
+		return DeltaState{}, fmt.Errorf("%w: the state is not a users or groups delta link", ErrInvalidDeltaState)
 	}
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil || (q.Get("$deltatoken") == "" && q.Get("$skiptoken") == "") {
-		return DeltaState{}, errors.Join(ErrInvalidDeltaState, errors.New("graph: the state has no delta token"))
+		return DeltaState{}, fmt.Errorf("%w: the state has no delta token", ErrInvalidDeltaState)
 	}
 	return DeltaState{link: s}, nil
 }
@@ -200,6 +201,9 @@ type ResyncError struct {
 }
 
 func (e *ResyncError) Error() string {
+	if e.Err == nil {
+		return ErrResyncRequired.Error()
+	}
 	return ErrResyncRequired.Error() + ": " + strings.TrimPrefix(e.Err.Error(), "graph: ")
 }
 
@@ -340,11 +344,11 @@ func (r *DeltaRound[C]) firstRequest() (*http.Request, error) {
 		}
 		u, err := r.c.nextLink(o.State.link)
 		if err != nil {
-			return nil, errors.Join(ErrInvalidDeltaState, errors.New("graph: the state is not under the client's base URL"))
+			return nil, fmt.Errorf("%w: the state is not under the client's base URL", ErrInvalidDeltaState)
 		}
 		pu, _ := url.Parse(u)
 		if deltaKind(pu.Path) != r.kind {
-			return nil, errors.Join(ErrInvalidDeltaState, errors.New("graph: the state is not a "+r.kind+" delta link"))
+			return nil, fmt.Errorf("%w: the state is not a %s delta link", ErrInvalidDeltaState, r.kind)
 		}
 		link = u
 	} else {
