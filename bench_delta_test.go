@@ -105,4 +105,3 @@ func BenchmarkUsersDelta(b *testing.B) {
 		}},
 	)
 }
-
