@@ -55,6 +55,7 @@ func (d *directory) removeGroup(g *objRec) {
 		d.memberOf[mk] = slices.DeleteFunc(d.memberOf[mk], func(id string) bool { return strings.EqualFold(id, g.id) })
 	}
 	delete(d.members, k)
+	delete(d.owners, k)
 	d.dropMember(g.id)
 	g.deleted = true
 	d.record(g)
@@ -168,8 +169,19 @@ func (d *directory) nicknameTaken(nick string, self *objRec) bool {
 
 // createGroup implements POST /groups, which requires displayName,
 // mailEnabled, mailNickname and securityEnabled, as Graph does.
+//
+// owners@odata.bind and members@odata.bind (arrays of directoryObjects,
+// users or groups URLs) set the new group's owners and members in the same
+// request; see takeBinds.
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte) {
-	m, qerr := s.checkCreate(groupType, body)
+	m, qerr := decodeObject(body)
+	var b binds
+	if qerr == nil {
+		b, qerr = takeBinds(m)
+	}
+	if qerr == nil {
+		qerr = s.checkNew(groupType, m)
+	}
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
@@ -200,7 +212,19 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 		s.GraphError(w, r, http.StatusBadRequest, errNicknameTaken.code, errNicknameTaken.msg)
 		return
 	}
+	owners, members, qerr := d.resolveBinds(b)
+	if qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		return
+	}
 	d.addObject(id, m)
+	for _, o := range owners {
+		d.addOwner(id, o)
+	}
+	for _, mem := range members {
+		d.addMember(id, mem)
+	}
 	d.mu.Unlock()
 	out := project(groupType, m, nil)
 	out["@odata.context"] = s.context(groupType, nil, true)
