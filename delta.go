@@ -438,9 +438,12 @@ func (d *deltaRemoved) reason() RemovalReason {
 
 var removedKey = []byte(`"@removed"`)
 
-// badItem is the error for a delta item the client cannot read.
-func badItem(reason string) error {
-	return &UnexpectedResponseError{StatusCode: http.StatusOK, ContentType: "application/json", Reason: reason}
+// badItem is the error for a delta item the client cannot read; err is the decoder's, if any.
+func badItem(reason string, err error) error {
+	if err != nil {
+		reason += ": " + err.Error()
+	}
+	return &UnexpectedResponseError{StatusCode: http.StatusOK, ContentType: "application/json", Reason: reason, Err: err}
 }
 
 // streamUsers decodes users delta items as they come. It reports whether items ended without error
@@ -457,7 +460,7 @@ func streamUsers(items iter.Seq2[json.RawMessage, error], yield func(UserChange,
 		if bytes.Contains(raw, removedKey) {
 			var p deltaProbe
 			if err := json.Unmarshal(raw, &p); err != nil {
-				yield(UserChange{}, badItem("malformed delta item: "+err.Error()))
+				yield(UserChange{}, badItem("malformed delta item", err))
 				return false
 			}
 			if p.Removed != nil {
@@ -466,7 +469,7 @@ func streamUsers(items iter.Seq2[json.RawMessage, error], yield func(UserChange,
 		}
 		if ch.Removed == "" {
 			if err := json.Unmarshal(raw, &ch.User); err != nil {
-				yield(UserChange{}, badItem("malformed delta item: "+err.Error()))
+				yield(UserChange{}, badItem("malformed delta item", err))
 				return false
 			}
 			if ch.User.ID != nil {
@@ -474,7 +477,7 @@ func streamUsers(items iter.Seq2[json.RawMessage, error], yield func(UserChange,
 			}
 		}
 		if ch.ID == "" {
-			yield(UserChange{}, badItem("a delta item has no id"))
+			yield(UserChange{}, badItem("a delta item has no id", nil))
 			return false
 		}
 		if !yield(ch, nil) {
@@ -507,16 +510,16 @@ func mergeGroups(items iter.Seq2[json.RawMessage, error], yield func(GroupChange
 		}
 		var fields map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &fields); err != nil {
-			yield(GroupChange{}, badItem("malformed delta item: "+err.Error()))
+			yield(GroupChange{}, badItem("malformed delta item", err))
 			return false
 		}
 		var p deltaProbe
 		if err := json.Unmarshal(raw, &p); err != nil {
-			yield(GroupChange{}, badItem("malformed delta item: "+err.Error()))
+			yield(GroupChange{}, badItem("malformed delta item", err))
 			return false
 		}
 		if p.ID == "" {
-			yield(GroupChange{}, badItem("a delta item has no id"))
+			yield(GroupChange{}, badItem("a delta item has no id", nil))
 			return false
 		}
 		key := strings.ToLower(p.ID)
@@ -539,7 +542,7 @@ func mergeGroups(items iter.Seq2[json.RawMessage, error], yield func(GroupChange
 		}
 		for _, m := range p.Members {
 			if m.ID == "" {
-				yield(GroupChange{}, badItem("a members@delta entry has no id"))
+				yield(GroupChange{}, badItem("a members@delta entry has no id", nil))
 				return false
 			}
 			mc := MemberChange{ID: m.ID, ODataType: m.Type}
@@ -566,7 +569,7 @@ func mergeGroups(items iter.Seq2[json.RawMessage, error], yield func(GroupChange
 				err = json.Unmarshal(b, &ch.Group)
 			}
 			if err != nil {
-				yield(GroupChange{}, badItem("malformed delta item: "+err.Error()))
+				yield(GroupChange{}, badItem("malformed delta item", err))
 				return false
 			}
 			ch.Members = g.members
