@@ -293,13 +293,7 @@ func (r *DeltaRound[C]) Changes() iter.Seq2[C, error] {
 		}
 		var deltaLink string
 		var failed bool
-		items := pagesThen(r.ctx, r.c, req, func(p *deltaPage) ([]json.RawMessage, Nullable[string]) {
-			return p.Value, p.NextLink
-		}, func(p *deltaPage) {
-			if p.DeltaLink.IsSpecified() && !p.DeltaLink.IsNull() {
-				deltaLink = p.DeltaLink.MustGet()
-			}
-		})
+		items := pagesThen[json.RawMessage](r.ctx, r.c, req, func(link string) { deltaLink = link })
 		var complete bool
 		switch any(zero).(type) {
 		case UserChange:
@@ -400,14 +394,6 @@ func (r *DeltaRound[C]) firstRequest() (*http.Request, error) {
 		req.Header.Set(preferKey, strings.Join(prefer, ", "))
 	}
 	return req, nil
-}
-
-// deltaPage is one page of a delta round. Items stay raw until the probe below has told removals
-// from upserts.
-type deltaPage struct {
-	Value     []json.RawMessage `json:"value"`
-	NextLink  Nullable[string]  `json:"@odata.nextLink"`
-	DeltaLink Nullable[string]  `json:"@odata.deltaLink"`
 }
 
 // deltaProbe reads what a delta item says beyond the entity's own properties.

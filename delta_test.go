@@ -87,7 +87,7 @@ func TestDeltaRoundsYieldExactlyTheChanges(t *testing.T) {
 		if ch.IsRemoval() || ch.User.ID == nil || *ch.User.ID != ch.ID || ch.User.DisplayName.IsNull() || !ch.User.DisplayName.IsSpecified() {
 			t.Fatalf("full sync change %+v: want an upsert with id and displayName", ch)
 		}
-		if ch.User.UserPrincipalName != nil {
+		if ch.User.UserPrincipalName.IsSpecified() {
 			t.Fatalf("full sync change %s carries userPrincipalName, which was not selected", ch.ID)
 		}
 		seen[ch.ID] = true

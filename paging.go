@@ -1,11 +1,10 @@
 package graph
 
 // This file is the one paging implementation: every collection iterator follows @odata.nextLink
-// through pages, and every page is fetched and decoded by getJSON.
+// through pages, and every page is fetched and decoded by getPage (pagedecode.go).
 
 import (
 	"context"
-	"encoding/json"
 	"hash/maphash"
 	"io"
 	"iter"
@@ -17,16 +16,16 @@ import (
 	"github.com/typedgraph/graph/internal/redact"
 )
 
-// pages iterates the items of a paged collection, starting with first. P is the page type, and split
-// returns a page's items and its @odata.nextLink.
-func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split func(*P) ([]T, Nullable[string])) iter.Seq2[T, error] {
-	return pagesThen(ctx, c, first, split, nil)
+// pages iterates the items of a paged collection, decoded into T, starting with first. Each page is
+// read by getPage, which yields its items one at a time.
+func pages[T any](ctx context.Context, c *Client, first *http.Request) iter.Seq2[T, error] {
+	return pagesThen[T](ctx, c, first, nil)
 }
 
-// pagesThen is pages that also hands the last page (the one without a nextLink) to last, when not nil,
-// after its items have been yielded: a delta round reads its @odata.deltaLink there. last is not called
-// when the iteration ends early or with an error.
-func pagesThen[P, T any](ctx context.Context, c *Client, first *http.Request, split func(*P) ([]T, Nullable[string]), last func(*P)) iter.Seq2[T, error] {
+// pagesThen is pages that also hands the @odata.deltaLink of the last page (the one without a
+// nextLink; "" when it has none) to last, when not nil, once that page's items are yielded: a delta
+// round ends there. last is not called when the iteration ends early or with an error.
+func pagesThen[T any](ctx context.Context, c *Client, first *http.Request, last func(deltaLink string)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if ctx == nil {
@@ -41,26 +40,21 @@ func pagesThen[P, T any](ctx context.Context, c *Client, first *http.Request, sp
 		seed := maphash.MakeSeed()
 		followed := map[uint64]struct{}{maphash.String(seed, first.URL.String()): {}}
 		for {
-			page, err := getJSON[P](ctx, c, req)
+			links, more, err := getPage(ctx, c, req, yield)
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			items, next := split(page)
-			for i := range items {
-				if !yield(items[i], nil) {
-					return
-				}
+			if !more {
+				return
 			}
-			// IsSpecified and IsNull, not Get: Get allocates an error for the absent link of the last page.
-			if !next.IsSpecified() || next.IsNull() || next.MustGet() == "" {
+			if links.next == "" {
 				if last != nil {
-					last(page)
+					last(links.delta)
 				}
 				return
 			}
-			link := next.MustGet()
-			u, err := c.nextLink(link)
+			u, err := c.nextLink(links.next)
 			if err != nil {
 				yield(zero, err)
 				return
@@ -84,26 +78,6 @@ func pagesThen[P, T any](ctx context.Context, c *Client, first *http.Request, sp
 			}
 		}
 	}
-}
-
-// getJSON sends req and decodes a JSON body into a new P.
-func getJSON[P any](ctx context.Context, c *Client, req *http.Request) (*P, error) {
-	resp, err := c.send(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		drain(resp.Body, resp.ContentLength)
-		resp.Body.Close()
-	}()
-	if !isJSON(canonicalGet(resp.Header, "Content-Type")) {
-		return nil, unexpected(resp, "the body is not JSON")
-	}
-	p := new(P)
-	if err := json.NewDecoder(resp.Body).Decode(p); err != nil {
-		return nil, bodyError(resp, err)
-	}
-	return p, nil
 }
 
 func unexpected(resp *http.Response, reason string) *UnexpectedResponseError {
@@ -183,7 +157,7 @@ func canonicalGet(h http.Header, key string) string {
 var consistencyLevelKey = http.CanonicalHeaderKey("ConsistencyLevel")
 
 // preferKey is Prefer, canonical already; like ConsistencyLevel it is carried to every page (a delta
-// round's return=minimal).
+// round's return=minimal and odata.maxpagesize).
 const preferKey = "Prefer"
 
 // drain discards what is left of a body, up to 4 KB, so its connection can be reused. It takes the

@@ -18,7 +18,7 @@ SYNOPSIS
     graph groups list|get|create|update|delete|members|add-member|remove-member|delta ...
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
-                       [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
+                       [--tls [--cert-file FILE]] [--client-cert FILE] [--roles LIST] [--allow-remote] [--quiet]
     graph help [COMMAND]
     graph version      (or graph --version)
 
@@ -91,7 +91,7 @@ EXAMPLES
     graph groups list --filter "securityEnabled eq true" --select id,displayName
     graph groups add-member GROUP-ID USER-ID
     graph token
-    graph emulate --addr 127.0.0.1:8080 --token-lifetime 5m
+    graph emulate --addr 127.0.0.1:8080 --tls
 
     Run graph help COMMAND (or graph COMMAND --help) for the options of one command.
 `
@@ -248,8 +248,8 @@ const emulateHelp = `NAME
 
 SYNOPSIS
     graph emulate [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
-                  [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
-                  [--json[=false]]
+                  [--tls [--cert-file FILE]] [--client-cert FILE] [--roles LIST] [--allow-remote]
+                  [--quiet] [--json[=false]]
 
 DESCRIPTION
     Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users and
@@ -276,8 +276,14 @@ DESCRIPTION
     parent; elsewhere stop the process group). A busy address is reported with that hint;
     --addr 127.0.0.1:0 picks a free port.
 
-    With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and
-    removed on exit, for clients that insist on https (for example the Azure SDKs' authority host).
+    With --tls it serves https with a self-signed certificate, written as PEM to --cert-file (a new
+    file; by default one in a new private directory) and removed on exit, for clients that insist
+    on https (for example the Azure SDKs' authority host).
+
+    Its tokens carry every application permission it serves (Directory.ReadWrite.All,
+    Group.ReadWrite.All, GroupMember.ReadWrite.All, User.ReadWrite.All); --roles narrows them, and
+    Graph's 403 Authorization_RequestDenied answers what they do not allow. Keep --token-lifetime
+    well above 5m for Microsoft's SDKs, which renew a token within 5 minutes of its expiry.
 
     It listens only on loopback addresses unless --allow-remote is given, because anyone who can
     reach it can use its well-known credentials. typedgraph clients accept plain http only on
