@@ -377,7 +377,7 @@ func TestDeltaPages(t *testing.T) {
 		{"empty pages are followed", []string{
 			`{"value":[],"@odata.nextLink":"BASE/users/delta()?p=1"}`,
 			`{"value":[],"@odata.nextLink":"BASE/users/delta()?p=2"}`,
-			`{"value":[{"id":"a"},{"id":"b","@removed":{"reason":"deleted"}}],"@odata.deltaLink":"BASE/users/delta()?$deltatoken=x"}`,
+			`{"value":[{"id":"a"},{"id":"gone","@removed":{"reason":"deleted"}}],"@odata.deltaLink":"BASE/users/delta()?$deltatoken=x"}`,
 		}, 2, nil, ""},
 		{"a repeating nextLink ends the round", []string{
 			`{"value":[{"id":"a"}],"@odata.nextLink":"BASE/users/delta()?p=1"}`,
@@ -405,6 +405,9 @@ func TestDeltaPages(t *testing.T) {
 				}
 				if ch.ID == "" {
 					t.Errorf("change without id: %+v", ch)
+				}
+				if want := graph.RemovalReason(map[string]string{"gone": "deleted"}[ch.ID]); ch.Removed != want {
+					t.Errorf("change %s: removed %q, want %q", ch.ID, ch.Removed, want)
 				}
 				n++
 			}
