@@ -214,7 +214,8 @@ SYNOPSIS
 DESCRIPTION
     Runs one round of a delta sync (GET /users/delta()). The first round, with no FILE yet, prints
     every user; each later round prints only the users created, changed or deleted since the round
-    that wrote FILE. Output is one change per line:
+    that wrote FILE. Output is JSON, one change per line (a table of change, id and reason on a
+    terminal or with --json=false):
 
         {"change":"upsert","id":"...","user":{"id":"...","displayName":"...",...}}
         {"change":"removed","id":"...","reason":"changed"}
