@@ -22,7 +22,7 @@ import (
 // are not present."; lists (GET /users, GET /groups) leave it out. While a
 // change to an object (PATCH) is unseen, GET of the object returns its
 // properties as they were before the change. Deletes, membership changes and
-// delta queries (GET /users/delta) are not lagged: they take effect, and
+// delta queries (users/delta, groups/delta) are not lagged: they take effect, and
 // show, at once.
 //
 // Reads and Delay count per object, from its last write. When both are set,
