@@ -28,7 +28,7 @@
 //	UpdateUserWithResponse        PATCH  /users/{id}
 //	DeleteUserWithResponse        DELETE /users/{id}
 //	CountUsersWithResponse        GET    /users/$count          CountUsers returns an int
-//	DeltaUsersWithResponse        GET    /users/delta()         changes since a delta link
+//	DeltaUsersWithResponse        GET    /users/delta()         one page; UsersDelta runs a whole round
 //	ListUserMemberOfWithResponse  GET    /users/{id}/memberOf   UserMemberOf iterates over all
 //
 // Groups:
@@ -67,6 +67,16 @@
 //	apps, err := myapi.NewClientWithResponses(gc.BaseURL(),
 //		myapi.WithHTTPClient(gc.Doer()), myapi.WithRequestEditorFn(gc.RequestEditor()))
 //	sp, err := graph.Get[myapi.MicrosoftGraphServicePrincipal](ctx, gc, "servicePrincipals(appId='"+appID+"')", nil)
+//
+// # Syncing with delta
+//
+// Client.UsersDelta and Client.GroupsDelta run a round of a delta sync (GET /users/delta(),
+// /groups/delta()): its Changes are typed upserts (UserChange.User, GroupChange.Group, with only the
+// properties Graph sent set) and removals (with Graph's reason), group member changes merged per
+// group; once every change is read, its State is where the next round starts. Store it (String),
+// read it back with ParseDeltaState and pass it in DeltaOptions.State. A round that fails or is
+// stopped has no state, and a state Graph no longer accepts gives a *ResyncError (errors.Is
+// ErrResyncRequired): sync everything again.
 //
 // # Models and their fields
 //
