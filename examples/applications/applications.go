@@ -58,6 +58,13 @@ func (d *Directory) CreateApplication(ctx context.Context, displayName string) (
 	return resp.JSON201, nil
 }
 
+// UpdateApplication changes the properties of the application whose object id is id that change sets
+// (unset ones are left out of the PATCH; graph.Null clears one).
+func (d *Directory) UpdateApplication(ctx context.Context, id string, change Application) error {
+	_, err := d.api.UpdateApplicationWithResponse(ctx, id, change)
+	return err
+}
+
 // CreateServicePrincipal creates the service principal of the application appID in this tenant.
 func (d *Directory) CreateServicePrincipal(ctx context.Context, appID string) (*ServicePrincipal, error) {
 	resp, err := d.api.CreateServicePrincipalWithResponse(ctx, ServicePrincipal{AppID: graph.Value(appID)})

@@ -51,6 +51,13 @@ func TestApplicationLifecycle(t *testing.T) {
 		t.Fatalf("created application %+v", app)
 	}
 
+	if err := d.UpdateApplication(ctx, *app.ID, applications.Application{Notes: graph.Value("owned by the platform team")}); err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ := fake.Object("applications", "", *app.ID); stored["notes"] != "owned by the platform team" || stored["displayName"] != "provisioning daemon" {
+		t.Fatalf("after the update the application holds %v", stored)
+	}
+
 	sp, err := d.CreateServicePrincipal(ctx, appID)
 	if err != nil {
 		t.Fatal(err)
