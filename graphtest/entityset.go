@@ -55,6 +55,7 @@ type EntitySet struct {
 	Type string
 	// Properties are the entity type's structural properties, inherited ones included, with their
 	// kinds; "id" is added when missing. Writes, $select, $filter and $orderby accept only these.
+	// PropertiesOf derives them from a generated model.
 	Properties map[string]Kind
 	// Default are the properties a read without $select returns; nil means all of Properties.
 	Default []string

@@ -7,30 +7,19 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/typedgraph/graph/examples/applications"
 	"github.com/typedgraph/graph/graphtest"
 )
 
-// The entity sets of this example, registered with graphtest: the properties this example reads and
-// writes (Microsoft's CSDL has many more), what POST requires, the appId alternate key, and the
-// actions addPassword and removePassword.
+// The entity sets of this example, registered with graphtest: the properties of the generated models,
+// what POST requires, the appId alternate key, what the service fills in on create, and the actions
+// addPassword and removePassword.
 
-var applicationProps = map[string]graphtest.Kind{
-	"appId": graphtest.KindString, "displayName": graphtest.KindString, "description": graphtest.KindString,
-	"signInAudience": graphtest.KindString, "publisherDomain": graphtest.KindString, "notes": graphtest.KindString,
-	"createdDateTime": graphtest.KindDateTime, "deletedDateTime": graphtest.KindDateTime,
-	"identifierUris": graphtest.KindStrings, "tags": graphtest.KindStrings,
-	"passwordCredentials": graphtest.KindObjects, "keyCredentials": graphtest.KindObjects,
-	"appRoles": graphtest.KindObjects, "requiredResourceAccess": graphtest.KindObjects,
-	"web": graphtest.KindObject, "api": graphtest.KindObject,
-}
-
-var servicePrincipalProps = map[string]graphtest.Kind{
-	"appId": graphtest.KindString, "displayName": graphtest.KindString, "appDisplayName": graphtest.KindString,
-	"servicePrincipalType": graphtest.KindString, "signInAudience": graphtest.KindString,
-	"accountEnabled": graphtest.KindBool, "deletedDateTime": graphtest.KindDateTime,
-	"servicePrincipalNames": graphtest.KindStrings, "tags": graphtest.KindStrings,
-	"passwordCredentials": graphtest.KindObjects, "keyCredentials": graphtest.KindObjects,
-}
+// The property tables come from the generated models, so they stay in step with them.
+var (
+	applicationProps      = graphtest.PropertiesOf[applications.Application]()
+	servicePrincipalProps = graphtest.PropertiesOf[applications.ServicePrincipal]()
+)
 
 // newFake starts graphtest with applications and servicePrincipals, seeded with n of each.
 func newFake(n int) *graphtest.Server {
