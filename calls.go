@@ -12,6 +12,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/typedgraph/graph/gen"
@@ -46,34 +47,34 @@ func Path(segments ...string) string {
 // an empty 2xx body (204) leaves T zero. A path that is an absolute URL is sent only when it is under
 // the client's base URL (an @odata.nextLink or @odata.id Graph returned, say), and is ErrForeignURL
 // otherwise; a segment that is empty, "." or ".." is a *PathParamError. Neither sends anything.
-func Get[T any](ctx context.Context, c *Client, path string, query url.Values) (T, error) {
-	return call[T](ctx, c, http.MethodGet, path, query, nil)
+func Get[T any](ctx context.Context, c *Client, path string, query url.Values, opts ...CallOption) (T, error) {
+	return call[T](ctx, c, http.MethodGet, path, query, nil, opts)
 }
 
 // Post sends POST path with body encoded as JSON (a json.RawMessage is sent as is; nil sends no body)
 // and decodes the answer into a T, as Get does. Graph's 201 Created answers carry the new object;
 // actions answer 200 with their result or 204 with none (T stays zero). A throttled POST (429) is
 // retried, as Graph asks; other failures are not, since a POST may not be idempotent.
-func Post[T any](ctx context.Context, c *Client, path string, body any) (T, error) {
-	return call[T](ctx, c, http.MethodPost, path, nil, body)
+func Post[T any](ctx context.Context, c *Client, path string, body any, opts ...CallOption) (T, error) {
+	return call[T](ctx, c, http.MethodPost, path, nil, body, opts)
 }
 
 // Patch sends PATCH path with body encoded as JSON and decodes the answer into a T, as Post does.
 // Graph answers most updates 204 No Content: use json.RawMessage or struct{} as T and ignore it.
-func Patch[T any](ctx context.Context, c *Client, path string, body any) (T, error) {
-	return call[T](ctx, c, http.MethodPatch, path, nil, body)
+func Patch[T any](ctx context.Context, c *Client, path string, body any, opts ...CallOption) (T, error) {
+	return call[T](ctx, c, http.MethodPatch, path, nil, body, opts)
 }
 
 // Delete sends DELETE path, as Get sends GET; it returns nil when Graph answers 2xx.
-func Delete(ctx context.Context, c *Client, path string) error {
-	_, err := call[struct{}](ctx, c, http.MethodDelete, path, nil, nil)
+func Delete(ctx context.Context, c *Client, path string, opts ...CallOption) error {
+	_, err := call[struct{}](ctx, c, http.MethodDelete, path, nil, nil, opts)
 	return err
 }
 
 // List returns the items of the collection at path (relative to the client's base URL, built with
 // Path; query adds query options, nil for none), decoded into T, following @odata.nextLink across pages
 // as Pages does. The page size is Graph's default for the collection unless query sets $top.
-func List[T any](ctx context.Context, c *Client, path string, query url.Values) iter.Seq2[T, error] {
+func List[T any](ctx context.Context, c *Client, path string, query url.Values, opts ...CallOption) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if ctx == nil {
@@ -90,11 +91,25 @@ func List[T any](ctx context.Context, c *Client, path string, query url.Values) 
 			yield(zero, err)
 			return
 		}
+		for _, o := range opts {
+			o(req)
+		}
 		Pages[T](ctx, c, req)(yield)
 	}
 }
 
-func call[T any](ctx context.Context, c *Client, method, path string, query url.Values, body any) (T, error) {
+// CallOption adjusts a request of Get, Post, Patch, Delete or List before it is sent.
+type CallOption func(*http.Request)
+
+// WithHeader sets the request header key to value, such as ConsistencyLevel: eventual (see
+// ConsistencyEventual), which Graph wants for $count, $search and advanced queries, or Prefer. List
+// sends ConsistencyLevel and Prefer again with every page. Authorization and User-Agent are the
+// client's: it sets them after the options.
+func WithHeader(key, value string) CallOption {
+	return func(req *http.Request) { req.Header.Set(key, value) }
+}
+
+func call[T any](ctx context.Context, c *Client, method, path string, query url.Values, body any, opts []CallOption) (T, error) {
 	var out T
 	if ctx == nil {
 		return out, errNilContext
@@ -120,6 +135,9 @@ func call[T any](ctx context.Context, c *Client, method, path string, query url.
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	for _, o := range opts {
+		o(req)
+	}
 	resp, err := c.send(ctx, req)
 	if err != nil {
 		return out, err
@@ -132,7 +150,10 @@ func call[T any](ctx context.Context, c *Client, method, path string, query url.
 	if len(data) == 0 || method == http.MethodDelete {
 		return out, nil
 	}
-	if !isJSON(canonicalGet(resp.Header, "Content-Type")) {
+	if ct := canonicalGet(resp.Header, "Content-Type"); !isJSON(ct) {
+		if isText(ct) && setText(&out, data) {
+			return out, nil
+		}
 		return out, unexpected(resp, "the body is not JSON")
 	}
 	if err := json.Unmarshal(data, &out); err != nil {
@@ -176,4 +197,35 @@ func (c *Client) resolve(path string, query url.Values) (string, error) {
 		target.RawQuery += query.Encode()
 	}
 	return target.String(), nil
+}
+
+// isText reports whether a Content-Type is text/plain, which Graph sends for $count and $value.
+func isText(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "text/plain")
+}
+
+// setText stores a text/plain body into out when T is a string, an int or an int64 (a $count, which
+// may start with a UTF-8 byte order mark), and reports whether it did.
+func setText[T any](out *T, data []byte) bool {
+	s := strings.TrimSpace(strings.TrimPrefix(string(data), "\ufeff"))
+	switch p := any(out).(type) {
+	case *string:
+		*p = string(data)
+	case *int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return false
+		}
+		*p = n
+	case *int64:
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return false
+		}
+		*p = n
+	default:
+		return false
+	}
+	return true
 }

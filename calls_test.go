@@ -164,6 +164,29 @@ func TestGenericCallsAgainstGraphtest(t *testing.T) {
 		t.Fatalf("missing user: %v, want *graph.Error 404 Request_ResourceNotFound with a request-id", err)
 	}
 
+	// A text/plain $count into an int, with the header Graph wants for it; refused without it.
+	count, err := graph.Get[int](ctx, c, "users/$count", nil, graph.WithHeader("ConsistencyLevel", graph.ConsistencyEventual))
+	if err != nil || count != 5 {
+		t.Fatalf("users/$count = %d, %v", count, err)
+	}
+	if _, err := graph.Get[int](ctx, c, "users/$count", nil); !errors.As(err, &gerr) || gerr.StatusCode != http.StatusBadRequest {
+		t.Errorf("users/$count without ConsistencyLevel: %v, want 400", err)
+	}
+	if _, err := graph.Get[graph.User](ctx, c, "users/$count", nil, graph.WithHeader("ConsistencyLevel", "eventual")); err == nil {
+		t.Error("a text/plain count decoded into a User")
+	}
+	n = 0
+	for _, err := range graph.List[json.RawMessage](ctx, c, "users", url.Values{"$search": {`"userPrincipalName:contoso"`}, "$top": {"1"}},
+		graph.WithHeader("ConsistencyLevel", graph.ConsistencyEventual)) {
+		if err != nil {
+			t.Fatalf("$search with ConsistencyLevel on every page: %v", err)
+		}
+		n++
+	}
+	if n < 2 {
+		t.Errorf("$search found %d users, want at least 2 (pages of 1, so the header was re-sent)", n)
+	}
+
 	// Generated builders of any package page through Pages.
 	req, err := gen.NewListUsersRequest(c.BaseURL(), &gen.ListUsersParams{Top: graph.Ptr(4)})
 	if err != nil {
