@@ -200,3 +200,15 @@ func TestEntitySetRefusedAtStart(t *testing.T) {
 		}
 	}
 }
+
+func TestEntitySetQuota(t *testing.T) {
+	s := newTestServer(t, Options{Users: 1, EntitySets: []EntitySet{widgets(2)}, MaxObjects: 4})
+	c := newGraphClient(t, s)
+	if r := c.call(http.MethodPost, "/widgets", `{"displayName":"fourth"}`); r.status != http.StatusCreated {
+		t.Fatalf("create within the quota: %d %s", r.status, r.body)
+	}
+	r := c.call(http.MethodPost, "/widgets", `{"displayName":"fifth"}`)
+	if code, _ := graphErr(t, r); r.status != http.StatusBadRequest || code != "Directory_QuotaExceeded" {
+		t.Fatalf("create beyond the quota: %d %s", r.status, r.body)
+	}
+}

@@ -210,7 +210,7 @@ type Options struct {
 	MaxRecordedBytes int
 
 	// MaxObjects bounds the directory: a create that would make it hold
-	// more users and groups is refused with Graph's 400
+	// more users, groups and objects of EntitySets is refused with Graph's 400
 	// Directory_QuotaExceeded. Default 100,000 beyond those seeded.
 	MaxObjects int
 
@@ -359,6 +359,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.MaxObjects <= 0 {
 		opts.MaxObjects = opts.Users + opts.Groups + 100_000
+		for _, set := range opts.EntitySets {
+			opts.MaxObjects += len(set.Seed)
+		}
 	}
 	if opts.MaxObjectBytes <= 0 {
 		opts.MaxObjectBytes = 64 << 10
