@@ -40,6 +40,7 @@ func New(gc *graph.Client) (*Directory, error) {
 	if err != nil {
 		return nil, err
 	}
+	api.ResponseError = graph.ResponseError // a 2xx body that is not the JSON declared: *graph.UnexpectedResponseError
 	return &Directory{gc: gc, api: api}, nil
 }
 

@@ -190,6 +190,26 @@ func TestGeneratedClientOnTypedgraph(t *testing.T) {
 	}
 }
 
+func TestUnexpectedBody(t *testing.T) {
+	fake := newFake(1)
+	defer fake.Close()
+	var logs bytes.Buffer
+	d := client(t, fake, &logs)
+	fake.InterceptGraph(func(w http.ResponseWriter, r *http.Request) bool {
+		if fake.Operation(r) != "servicePrincipals.get" {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"id": 42}`))
+		return true
+	})
+	_, err := d.ServicePrincipalByAppID(context.Background(), "00000000-0000-4000-8000-000000000001")
+	var uerr *graph.UnexpectedResponseError
+	if !errors.As(err, &uerr) || uerr.StatusCode != http.StatusOK {
+		t.Fatalf("a body of the wrong shape: %v, want *graph.UnexpectedResponseError", err)
+	}
+}
+
 func isGraphError(err error, status int, code string) bool {
 	var gerr *graph.Error
 	return errors.As(err, &gerr) && gerr.StatusCode == status && gerr.Code == code
