@@ -73,6 +73,12 @@
 // valid token are logged as a line, their bodies never read), the directory
 // and each object in size (Options.MaxObjects, Options.MaxObjectBytes).
 //
+// Other entity sets (applications, servicePrincipals, a type of your own)
+// are served when registered in Options.EntitySets: list with the same
+// query options and paging, $count, get (also by an alternate key such as
+// servicePrincipals(appId='...')), create with required properties checked,
+// update, delete, and bound actions through a handler; see EntitySet.
+//
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
 // ignored), If-Match (recorded, not checked), throttling and Continuous
 // Access Evaluation (inject them with an Interceptor). By default a write is
@@ -205,7 +211,7 @@ type Options struct {
 	MaxRecordedBytes int
 
 	// MaxObjects bounds the directory: a create that would make it hold
-	// more users and groups is refused with Graph's 400
+	// more users, groups and objects of EntitySets is refused with Graph's 400
 	// Directory_QuotaExceeded. Default 100,000 beyond those seeded.
 	MaxObjects int
 
@@ -222,6 +228,11 @@ type Options struct {
 	// IdentityAddr and GraphAddr are the addresses to listen on, e.g.
 	// "127.0.0.1:8080". Default "127.0.0.1:0", a free port each.
 	IdentityAddr, GraphAddr string
+
+	// EntitySets are the entity sets served beside users and groups (applications,
+	// servicePrincipals, ...), each with its properties, required ones and
+	// seed objects; see EntitySet. An invalid one makes Start fail.
+	EntitySets []EntitySet
 
 	// Now, when set, is the server's clock: token issue and expiry, Date
 	// headers, timestamps, Replication.Delay. Default time.Now.
@@ -359,6 +370,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.MaxObjects <= 0 {
 		opts.MaxObjects = opts.Users + opts.Groups + 100_000
+		for _, set := range opts.EntitySets {
+			opts.MaxObjects += len(set.Seed)
+		}
 	}
 	if opts.MaxObjectBytes <= 0 {
 		opts.MaxObjectBytes = 64 << 10
@@ -387,6 +401,9 @@ func Start(opts Options) (*Server, error) {
 	s.repl.cfg = opts.Replication
 	s.seed(opts.Users, opts.Seed)
 	s.seedGroups(opts.Groups, opts.Seed)
+	if err := s.registerSets(opts.EntitySets); err != nil {
+		return nil, err
+	}
 
 	var err error
 	if s.identity, err = listen(opts.IdentityAddr, opts.TLS, http.HandlerFunc(s.serveIdentity)); err != nil {
