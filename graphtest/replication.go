@@ -14,7 +14,8 @@ import (
 // answer them. The zero value is a directory where every write is visible
 // to the next request.
 //
-// While a new user or group is unseen, GET, PATCH and DELETE of it, and the
+// While a new user, group or object of a registered entity set is unseen,
+// GET, PATCH and DELETE of it (and an entity set's bound actions), and the
 // member operations of a new group (GET members, POST and DELETE members
 // $ref) get 404 Request_ResourceNotFound; adding it as a member, or binding
 // it with owners@odata.bind or members@odata.bind, gets Graph's 400 "Resource

@@ -183,3 +183,29 @@ func TestReplicationConcurrentReads(t *testing.T) {
 		t.Errorf("%d of %d reads missed the user, want %d", missing, workers*each, reads)
 	}
 }
+
+// Objects of registered entity sets lag like users and groups.
+func TestReplicationEntitySet(t *testing.T) {
+	s := newTestServer(t, Options{EntitySets: []EntitySet{widgets(0)}, Replication: Replication{Reads: 2}})
+	c := newGraphClient(t, s)
+	id := created(t, c.call(http.MethodPost, "/widgets", `{"displayName":"new"}`))
+	if got := len(values(t, c.get("/widgets"))); got != 0 {
+		t.Errorf("list shows %d widgets while the new one is unseen", got)
+	}
+	if r := c.call(http.MethodPost, "/widgets/"+id+"/addKey", `{"name":"k"}`); r.status != http.StatusNotFound {
+		t.Errorf("action on an unseen widget: %d, want 404", r.status)
+	}
+	if r := c.call(http.MethodPatch, "/widgets/"+id, `{"displayName":"renamed"}`); r.status != http.StatusNotFound {
+		t.Errorf("PATCH of an unseen widget: %d, want 404", r.status)
+	}
+	if r := c.call(http.MethodPatch, "/widgets/"+id, `{"displayName":"renamed"}`); r.status != http.StatusNoContent {
+		t.Fatalf("PATCH once seen: %d %s", r.status, r.body)
+	}
+	var names []any
+	for range 3 {
+		names = append(names, c.get("/widgets/" + id).json(t)["displayName"])
+	}
+	if fmt.Sprint(names) != "[new new renamed]" {
+		t.Errorf("displayName over three reads = %v, want the change on the third", names)
+	}
+}
