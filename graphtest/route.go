@@ -20,6 +20,12 @@ func route(r *http.Request) (op, key, sub string, known bool) {
 		k = strings.ReplaceAll(k[:len(k)-2], "''", "'")
 		segs = append([]string{"v1.0", "users", k}, segs[2:]...)
 	}
+	if segs[1] == "$batch" && len(segs) == 2 {
+		if r.Method == http.MethodPost {
+			return OpBatch, "", "", true
+		}
+		return "", "", "", true
+	}
 	if segs[1] != "users" && segs[1] != "groups" {
 		return "", "", "", false
 	}
@@ -135,6 +141,8 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 		s.addGroupMember(w, r, key, body)
 	case OpRemoveGroupMember:
 		s.removeGroupMember(w, r, key, sub)
+	case OpBatch:
+		s.serveBatch(w, r, body)
 	}
 }
 

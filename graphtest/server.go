@@ -116,6 +116,10 @@ const (
 	OpAddGroupMember    = "addGroupMember"
 	OpRemoveGroupMember = "removeGroupMember"
 
+	// OpBatch is POST /$batch, counted once per HTTP request; the requests inside it are counted
+	// under their own operations.
+	OpBatch = "batch"
+
 	OpToken = "token"
 )
 
@@ -123,7 +127,7 @@ var allOps = []string{
 	OpListUsers, OpGetUser, OpCreateUser, OpUpdateUser, OpDeleteUser,
 	OpCountUsers, OpDeltaUsers, OpListUserMemberOf,
 	OpListGroups, OpGetGroup, OpCreateGroup, OpUpdateGroup, OpDeleteGroup,
-	OpListGroupMembers, OpAddGroupMember, OpRemoveGroupMember, OpToken,
+	OpListGroupMembers, OpAddGroupMember, OpRemoveGroupMember, OpBatch, OpToken,
 }
 
 // Options configures a Server. The zero value is usable.
@@ -177,6 +181,10 @@ type Options struct {
 	// IdentityAddr and GraphAddr are the addresses to listen on, e.g.
 	// "127.0.0.1:8080". Default "127.0.0.1:0", a free port each.
 	IdentityAddr, GraphAddr string
+
+	// Latency, when positive, delays every HTTP request to Graph by that much before it is served
+	// (a $batch once, not once per request inside it), to compare strategies in benchmarks.
+	Latency time.Duration
 
 	// Now, when set, is the server's clock: token issue and expiry, Date
 	// headers, timestamps. Default time.Now.
@@ -250,6 +258,10 @@ type Server struct {
 	verifiedCount atomic.Int64
 	// graphHook and identityHook hold the current Interceptor of each listener.
 	graphHook, identityHook atomic.Pointer[Interceptor]
+	// batchThrottle holds the current BatchThrottle, nil for none.
+	batchThrottle atomic.Pointer[BatchThrottle]
+	// graphHTTP counts the HTTP requests that reached Graph (a $batch once).
+	graphHTTP atomic.Int64
 
 	// logMu guards log, logNext and last.
 	logMu   sync.Mutex
@@ -344,7 +356,7 @@ func Start(opts Options) (*Server, error) {
 	if s.identity, err = listen(opts.IdentityAddr, opts.TLS, http.HandlerFunc(s.serveIdentity)); err != nil {
 		return nil, err
 	}
-	if s.graph, err = listen(opts.GraphAddr, opts.TLS, http.HandlerFunc(s.serveGraph)); err != nil {
+	if s.graph, err = listen(opts.GraphAddr, opts.TLS, http.HandlerFunc(s.serveGraphHTTP)); err != nil {
 		s.identity.Close()
 		return nil, err
 	}
@@ -384,7 +396,7 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/beta" || strings.HasPrefix(p, "/beta/") {
-			s.serveGraph(w, r)
+			s.serveGraphHTTP(w, r)
 			return
 		}
 		s.serveIdentity(w, r)
@@ -415,6 +427,25 @@ func (s *Server) Client() *http.Client {
 }
 
 func (s *Server) now() time.Time { return s.opts.Now() }
+
+// serveGraphHTTP is the entry of an HTTP request to Graph: it counts it and adds Options.Latency.
+func (s *Server) serveGraphHTTP(w http.ResponseWriter, r *http.Request) {
+	s.graphHTTP.Add(1)
+	if d := s.opts.Latency; d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	s.serveGraph(w, r)
+}
+
+// GraphHTTPRequests returns how many HTTP requests reached Graph: a $batch counts once, however
+// many requests it carries (Requests counts those under their operations).
+func (s *Server) GraphHTTPRequests() int { return int(s.graphHTTP.Load()) }
 
 // TokenRequests returns how many requests reached the token endpoint,
 // successful or not.
