@@ -45,7 +45,15 @@
 // The ...WithBodyWithResponse variants of create, update and add take a raw JSON body instead of a
 // typed one. Beside the generated calls, this package's helpers: Client.Users, Client.UserMemberOf,
 // Client.Groups and Client.GroupMembers (iterators over every page), Client.CountUsers,
-// Client.AddGroupMember and Client.BaseURL.
+// Client.AddGroupMember, Client.AddGroupMembers (any number, 20 per PATCH /groups/{id}) and
+// Client.BaseURL.
+//
+// # Batching
+//
+// Client.Batch sends any number of requests in JSON batches (POST /$batch, 20 requests each), built
+// exactly like single calls: by the generated request builders (gen.NewGetUserRequest and the like)
+// or with net/http. Each request is retried on its own when throttled, and its response is decoded
+// with Decode into the type of the caller's choice, or is an *Error.
 //
 // # Models and their fields
 //

@@ -1,10 +1,14 @@
 package graph
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"net/url"
+	"strings"
 
 	"github.com/typedgraph/graph/gen"
 )
@@ -108,3 +112,73 @@ func (c *Client) AddGroupMember(ctx context.Context, groupID, memberID string) e
 	_, err := c.ClientWithResponses.AddGroupMemberWithResponse(ctx, groupID, ReferenceCreate{ODataID: &ref})
 	return err
 }
+
+// maxMembersPerPatch is how many members Graph adds in one PATCH /groups/{id} with
+// members@odata.bind.
+const maxMembersPerPatch = 20
+
+// AddGroupMembers makes every directory object of memberIDs a member of the group groupID, 20 per
+// request (PATCH /groups/{group-id} with members@odata.bind, Graph's limit). Ids named twice are
+// sent once. The requests go one after the other, since Graph serializes writes to one group anyway;
+// each is retried like any call.
+//
+// Graph adds the members of one request all or none: a request it refuses (a member that already is
+// one, an id that does not exist) fails as a whole. AddGroupMembers goes on with the other chunks and
+// returns, joined, an *AddMembersError per refused chunk naming its ids; errors.As finds the first.
+// When ctx ends, the ids not sent are named by a last *AddMembersError whose Err is ctx's error.
+func (c *Client) AddGroupMembers(ctx context.Context, groupID string, memberIDs []string) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	if groupID == "" {
+		return errEmptyID
+	}
+	ids := make([]string, 0, len(memberIDs))
+	seen := make(map[string]bool, len(memberIDs))
+	for _, id := range memberIDs {
+		if id == "" {
+			return errEmptyID
+		}
+		if k := strings.ToLower(id); !seen[k] {
+			seen[k] = true
+			ids = append(ids, id)
+		}
+	}
+	var errs []error
+	for start := 0; start < len(ids); start += maxMembersPerPatch {
+		if err := ctx.Err(); err != nil {
+			// Name what was not sent, so that the caller knows what to add again.
+			errs = append(errs, &AddMembersError{GroupID: groupID, MemberIDs: ids[start:], Err: err})
+			break
+		}
+		chunk := ids[start:min(start+maxMembersPerPatch, len(ids))]
+		refs := make([]string, len(chunk))
+		for i, id := range chunk {
+			refs[i] = c.server + "directoryObjects/" + url.PathEscape(id)
+		}
+		body, err := json.Marshal(map[string][]string{"members@odata.bind": refs})
+		if err == nil {
+			_, err = c.ClientWithResponses.UpdateGroupWithBodyWithResponse(ctx, groupID, "application/json", bytes.NewReader(body))
+		}
+		if err != nil {
+			errs = append(errs, &AddMembersError{GroupID: groupID, MemberIDs: chunk, Err: err})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// AddMembersError reports one request of AddGroupMembers that failed: none of its MemberIDs were
+// added. Err is the cause, an *Error when Graph refused the request.
+type AddMembersError struct {
+	GroupID   string
+	MemberIDs []string
+	Err       error
+}
+
+func (e *AddMembersError) Error() string {
+	return fmt.Sprintf("graph: adding %d members to group %s (%s): %s",
+		len(e.MemberIDs), e.GroupID, strings.Join(e.MemberIDs, ", "), strings.TrimPrefix(e.Err.Error(), "graph: "))
+}
+
+// Unwrap returns the cause.
+func (e *AddMembersError) Unwrap() error { return e.Err }

@@ -198,6 +198,10 @@ func (s *Server) serveStep(outer *http.Request, st batchStep) batchAnswer {
 		inner.Header.Set(k, v)
 	}
 	inner.Header.Set("Authorization", outer.Header.Get("Authorization"))
+	if op, _, _, _ := route(inner); op == OpBatch {
+		s.GraphError(rec, inner, http.StatusBadRequest, "BadRequest", "A batch cannot hold another batch.")
+		return answerOf(st.ID, rec)
+	}
 	if fn := s.batchThrottle.Load(); fn != nil {
 		if after, ok := (*fn)(st.ID, inner); ok {
 			op, _, _, _ := route(inner)

@@ -200,7 +200,14 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 
 // updateGroup implements PATCH /groups/{id}: properties sent are set, JSON
 // null clears one, others are untouched. It answers 204, as Graph does.
+//
+// members@odata.bind adds up to 20 members by reference in the same request, all or none.
 func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string, body []byte) {
+	binds, body, qerr := splitBinds(body)
+	if qerr != nil {
+		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		return
+	}
 	m, qerr := s.checkUpdate(groupType, body)
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
@@ -214,10 +221,19 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 		s.notFound(w, r, key)
 		return
 	}
+	newMembers, status, qerr := d.resolveBinds(g, binds)
+	if qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, status, qerr.code, qerr.msg)
+		return
+	}
 	if nick, ok := m["mailNickname"].(string); ok && d.nicknameTaken(nick, g) {
 		d.mu.Unlock()
 		s.GraphError(w, r, http.StatusBadRequest, errNicknameTaken.code, errNicknameTaken.msg)
 		return
+	}
+	for _, id := range newMembers {
+		d.addMember(g.id, id)
 	}
 	props := merged(g.props, m)
 	props["@odata.type"] = groupODataType

@@ -39,7 +39,12 @@
 // and DELETE /groups/{id}, GET /groups/{id}/members (paged, each member with
 // its @odata.type), POST /groups/{id}/members/$ref (400 when already a
 // member) and DELETE /groups/{id}/members/{member-id}/$ref (404 when not
-// one). GET /groups takes the same query options as GET /users.
+// one). GET /groups takes the same query options as GET /users. PATCH
+// /groups/{id} also adds up to 20 members with members@odata.bind, all or
+// none. POST /$batch serves up to 20 of these requests through the same
+// handlers (each counted under its own operation), honours dependsOn with
+// 424 for the dependents of a failed request, answers Graph's 400s for a
+// malformed batch, and throttles the requests [Server.ThrottleBatch] picks.
 //
 // $filter understands eq, ne, gt, ge, lt, le, in, not, and, or, parentheses,
 // startswith, endswith, null, and any() over string collections, on the
@@ -51,7 +56,8 @@
 // sends ConsistencyLevel: eventual (and $count=true where Graph wants it).
 //
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
-// ignored), If-Match (recorded, not checked), throttling and Continuous
+// ignored), If-Match (recorded, not checked), throttling (other than
+// ThrottleBatch's; inject it with an Interceptor) and Continuous
 // Access Evaluation (inject them with an Interceptor), and the replication
 // delay of the real directory: a write is visible to the next read.
 //
