@@ -56,8 +56,8 @@
 // sends ConsistencyLevel: eventual (and $count=true where Graph wants it).
 //
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
-// ignored), If-Match (recorded, not checked), throttling (other than
-// ThrottleBatch's; inject it with an Interceptor) and Continuous
+// ignored), If-Match (recorded, not checked), throttling (except
+// inside a $batch, with ThrottleBatch) and Continuous
 // Access Evaluation (inject them with an Interceptor), and the replication
 // delay of the real directory: a write is visible to the next read.
 //
