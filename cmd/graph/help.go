@@ -15,6 +15,7 @@ SYNOPSIS
     graph users delete ID|UPN
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
     graph groups list|get|create|update|delete|members|add-member|remove-member ...
+    graph batch        --input FILE|-
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                        [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
