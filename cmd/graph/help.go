@@ -90,6 +90,7 @@ EXAMPLES
     echo '{"jobTitle":"Engineer","officeLocation":null}' | graph users update hana.berger@contoso.example --input -
     graph groups list --filter "securityEnabled eq true" --select id,displayName
     graph groups add-member GROUP-ID USER-ID
+    graph batch --input requests.jsonl
     graph token
     graph emulate --addr 127.0.0.1:8080 --token-lifetime 5m
 
