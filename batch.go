@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -123,6 +124,7 @@ func (c *Client) Batch(ctx context.Context, reqs []BatchRequest) ([]BatchRespons
 // batchItem is the state of one request during Client.Batch. Only run's goroutine touches it.
 type batchItem struct {
 	wire    wireRequest // DependsOn is set per $batch
+	path    string      // the request's path, as single calls' errors name it ("/v1.0/users/x")
 	next    int         // the item depending on this one, -1 for none
 	done    bool        // resp is final
 	readyAt time.Duration
@@ -160,7 +162,8 @@ func (c *Client) planBatch(reqs []BatchRequest) (*batchPlan, error) {
 		if err != nil {
 			return nil, &InvalidBatchError{ID: id, Reason: err.Error()}
 		}
-		p.items[i] = batchItem{wire: w, next: -1, resp: BatchResponse{ID: id}}
+		path := strings.TrimSuffix(c.base.EscapedPath(), "/") + pathOf(w.URL)
+		p.items[i] = batchItem{wire: w, path: path, next: -1, resp: BatchResponse{ID: id}}
 	}
 	prev := make([]int, len(reqs))
 	for i, r := range reqs {
@@ -269,7 +272,7 @@ func (p *batchPlan) run(ctx context.Context) ([]BatchResponse, error) {
 				p.fail(o.items, o.err)
 				continue
 			}
-			pending = append(pending, p.settle(o, policy, vt)...)
+			pending = append(pending, p.settle(ctx, o, policy, vt)...)
 		}
 		if err := ctx.Err(); err != nil {
 			p.abandon(pending, err)
@@ -379,7 +382,7 @@ func (c *Client) sendBatch(ctx context.Context, wires []wireRequest) ([]wireResp
 
 // settle records what one $batch brought back. It returns the items to send again: each is to be
 // retried, with the rest of its chain.
-func (p *batchPlan) settle(o outcome, policy RetryPolicy, vt time.Duration) (again []int) {
+func (p *batchPlan) settle(ctx context.Context, o outcome, policy RetryPolicy, vt time.Duration) (again []int) {
 	byID := make(map[string]*wireResponse, len(o.responses))
 	for i := range o.responses {
 		key := strings.ToLower(o.responses[i].ID)
@@ -408,10 +411,11 @@ func (p *batchPlan) settle(o outcome, policy RetryPolicy, vt time.Duration) (aga
 			continue
 		}
 		gerr := parseError(w.Status, h, it.resp.Body)
-		gerr.Method, gerr.Path, gerr.Attempts = it.wire.Method, pathOf(it.wire.URL), it.resp.Attempts
+		gerr.Method, gerr.Path, gerr.Attempts = it.wire.Method, it.path, it.resp.Attempts
 		it.resp.Err = gerr
 		if retryableStatus(w.Status, it.wire.Method) && it.retries < policy.MaxRetries {
 			if delay, ok := policy.retryDelay(h, it.retries+1, it.waited); ok {
+				p.logThrottled(ctx, it, delay, h)
 				it.retries++
 				it.waited += delay
 				it.readyAt = vt + delay
@@ -429,6 +433,18 @@ func (p *batchPlan) settle(o outcome, policy RetryPolicy, vt time.Duration) (aga
 		}
 	}
 	return again
+}
+
+// logThrottled warns, as single calls do, that Graph throttled a request of the batch.
+func (p *batchPlan) logThrottled(ctx context.Context, it *batchItem, delay time.Duration, h http.Header) {
+	logger := p.c.doer.logger
+	if logger == nil || it.resp.StatusCode != http.StatusTooManyRequests {
+		return
+	}
+	logger.LogAttrs(ctx, slog.LevelWarn, "graph: throttled",
+		slog.String("method", it.wire.Method), slog.String("path", it.path), slog.String("batch_id", it.wire.ID),
+		slog.Duration("retry_after", delay), slog.Int("attempt", it.resp.Attempts),
+		slog.String("request_id", h.Get("request-id")))
 }
 
 // fail ends items that a $batch request failing as a whole left without an answer.
@@ -453,9 +469,9 @@ func (p *batchPlan) failRest(rest []int, byID map[string]*wireResponse) {
 			it.resp.StatusCode, it.resp.Header, it.resp.Body = http.StatusFailedDependency, http.Header{}, nil
 		}
 		it.resp.Err = &Error{StatusCode: http.StatusFailedDependency, Code: "FailedDependency",
-			Message: "a request this one depends on failed", Method: it.wire.Method, Path: pathOf(it.wire.URL), Attempts: it.resp.Attempts}
+			Message: "a request this one depends on failed", Method: it.wire.Method, Path: it.path, Attempts: it.resp.Attempts}
 		if gerr := parseError(it.resp.StatusCode, it.resp.Header, it.resp.Body); gerr.Code != "" {
-			gerr.Method, gerr.Path, gerr.Attempts = it.wire.Method, pathOf(it.wire.URL), it.resp.Attempts
+			gerr.Method, gerr.Path, gerr.Attempts = it.wire.Method, it.path, it.resp.Attempts
 			it.resp.Err = gerr
 		}
 	}

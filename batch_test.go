@@ -1,8 +1,10 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -368,5 +370,43 @@ func TestBatchNonJSONBody(t *testing.T) {
 	}
 	if _, err := graph.Decode[int](resps[0]); err == nil {
 		t.Error("Decode of a text body succeeded")
+	}
+}
+
+func TestBatchLogsThrottling(t *testing.T) {
+	var buf bytes.Buffer
+	fake := graphtest.NewServer(graphtest.Options{Users: 2})
+	t.Cleanup(fake.Close)
+	client, err := graph.NewClient(graph.Config{
+		TenantID: fake.TenantID, ClientID: fake.ClientID, Credential: auth.NewClientSecret(fake.ClientSecret),
+		AuthorityHost: fake.AuthorityHost, BaseURL: fake.GraphURL,
+		Logger: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph.SetSleep(client, (&fakeSleep{}).sleep)
+	ids := fake.UserIDs()
+	var once sync.Once
+	fake.ThrottleBatch(func(id string, r *http.Request) (d time.Duration, hit bool) {
+		if id == "second" {
+			once.Do(func() { hit = true })
+		}
+		return 3 * time.Second, hit
+	})
+	reqs := getUsers(t, client, ids)
+	reqs[1].ID = "second"
+	if _, err := client.Batch(context.Background(), reqs); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "graph: throttled") || !strings.Contains(out, "batch_id=second") ||
+		!strings.Contains(out, "retry_after=3s") || !strings.Contains(out, "path=/v1.0/users/"+ids[1]) {
+		t.Errorf("log lacks the throttled request:\n%s", out)
+	}
+	for _, secret := range []string{fake.ClientSecret, "eyJ", "Bearer"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log contains %q", secret)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -124,7 +125,7 @@ func FuzzParseBatchResponse(f *testing.F) {
 		}
 		// Settling the answer against three requests never panics and leaves each request either
 		// final or to be sent again.
-		p := &batchPlan{items: make([]batchItem, 3)}
+		p := &batchPlan{c: &Client{doer: &doer{}}, items: make([]batchItem, 3)}
 		for i := range p.items {
 			id := strconv.Itoa(i + 1)
 			p.items[i] = batchItem{wire: wireRequest{ID: id, Method: "GET", URL: "/users/" + id}, next: -1, resp: BatchResponse{ID: id, Attempts: 1}}
@@ -132,7 +133,7 @@ func FuzzParseBatchResponse(f *testing.F) {
 		if chained {
 			p.items[0].next, p.items[1].next = 1, 2
 		}
-		again := p.settle(outcome{items: []int{0, 1, 2}, responses: responses}, RetryPolicy{}.withDefaults(), 0)
+		again := p.settle(context.Background(), outcome{items: []int{0, 1, 2}, responses: responses}, RetryPolicy{}.withDefaults(), 0)
 		for i := range p.items {
 			if !p.items[i].done && !slices.Contains(again, i) && !(chained && len(again) == 1 && i > again[0]) {
 				t.Fatalf("item %d neither final nor sent again (again %v)", i, again)
