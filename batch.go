@@ -230,7 +230,8 @@ type outcome struct {
 // run sends the plan's items until each has a final response. Rounds: send every ready chain (packing
 // lone requests 20 to a $batch), wait for all, then settle each item; when nothing is ready, sleep
 // until the earliest retry is due. Time is counted in the waits run itself makes (vt), so that a
-// retry never goes out before its Retry-After has passed since its answer arrived.
+// retry never goes out before its Retry-After has passed since its answer arrived; the time a round
+// takes is not counted, which can only lengthen a wait, by at most that round.
 func (p *batchPlan) run(ctx context.Context) ([]BatchResponse, error) {
 	d := p.c.doer
 	policy := d.policy(ctx)
@@ -257,7 +258,7 @@ func (p *batchPlan) run(ctx context.Context) ([]BatchResponse, error) {
 		if len(ready) == 0 {
 			if err := d.sleep(ctx, due-vt); err != nil {
 				p.abandon(pending, err)
-				return p.responses(), errors.Join(failure, err)
+				return p.responses(), errors.Join(failure, fmt.Errorf("graph: batch: stopped waiting to retry: %w", err))
 			}
 			vt = due
 			continue
@@ -276,7 +277,7 @@ func (p *batchPlan) run(ctx context.Context) ([]BatchResponse, error) {
 		}
 		if err := ctx.Err(); err != nil {
 			p.abandon(pending, err)
-			return p.responses(), errors.Join(failure, err)
+			return p.responses(), errors.Join(failure, fmt.Errorf("graph: batch: %w", err))
 		}
 	}
 	return p.responses(), failure
