@@ -410,3 +410,45 @@ func TestBatchLogsThrottling(t *testing.T) {
 		}
 	}
 }
+
+func TestBatchParallelWithinMaxConcurrentRequests(t *testing.T) {
+	fake := graphtest.NewServer(graphtest.Options{Users: 200})
+	t.Cleanup(fake.Close)
+	client := newBatchClient(t, fake) // MaxConcurrentRequests 4
+	var mu sync.Mutex                 // guards inFlight and most
+	inFlight, most := 0, 0
+	two := make(chan struct{})
+	var once sync.Once
+	fake.InterceptGraph(func(w http.ResponseWriter, r *http.Request) bool {
+		if graphtest.Operation(r) != graphtest.OpBatch {
+			return false
+		}
+		mu.Lock()
+		inFlight++
+		most = max(most, inFlight)
+		if inFlight >= 2 {
+			once.Do(func() { close(two) })
+		}
+		mu.Unlock()
+		select { // hold the first until a second arrives, so that parallel sending shows
+		case <-two:
+		case <-time.After(10 * time.Second):
+		}
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+		return false
+	})
+	resps, err := client.Batch(context.Background(), getUsers(t, client, fake.UserIDs()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range resps {
+		if r.Err != nil {
+			t.Fatal(r.Err)
+		}
+	}
+	if most < 2 || most > 4 {
+		t.Errorf("at most %d $batch requests in flight, want 2 to 4", most)
+	}
+}
