@@ -87,6 +87,7 @@ type InvalidBatchError struct {
 	Reason string
 }
 
+// Error reads like `graph: batch request "7": duplicate id (ids are compared ignoring case)`.
 func (e *InvalidBatchError) Error() string {
 	return "graph: batch request " + strconv.Quote(e.ID) + ": " + e.Reason
 }

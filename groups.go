@@ -175,6 +175,7 @@ type AddMembersError struct {
 	Err       error
 }
 
+// Error names the group, the ids of the request and what went wrong.
 func (e *AddMembersError) Error() string {
 	return fmt.Sprintf("graph: adding %d members to group %s (%s): %s",
 		len(e.MemberIDs), e.GroupID, strings.Join(e.MemberIDs, ", "), strings.TrimPrefix(e.Err.Error(), "graph: "))
