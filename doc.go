@@ -45,8 +45,13 @@
 // The ...WithBodyWithResponse variants of create, update and add take a raw JSON body instead of a
 // typed one. Beside the generated calls, this package's helpers: Client.Users, Client.UserMemberOf,
 // Client.Groups and Client.GroupMembers (iterators over every page), Client.CountUsers,
-// Client.AddGroupMember, Client.AddGroupMembers (any number, 20 per PATCH /groups/{id}) and
-// Client.BaseURL.
+// Client.AddGroupMember, Client.AddGroupMembers (any number, 20 per PATCH /groups/{id}),
+// Client.CreateGroup (a group with its owners and members in one POST), Client.DirectoryObjectURL (the
+// reference to a directory object that @odata.id and @odata.bind take) and Client.BaseURL.
+//
+// The items of GroupMembers and UserMemberOf are DirectoryItems: each is decoded, as its page is
+// read, into the type its @odata.type names, so m.User() and m.Group() return a User or a Group with
+// the properties Graph sent, and m.Raw() the JSON of other kinds (devices, directory roles, ...).
 //
 // # Batching
 //
@@ -75,5 +80,9 @@
 //
 // An answer outside 2xx is an *Error (Graph's code, message, request-id, Retry-After); a failure to
 // get a token is an *auth.Error; a request that could not be sent is a *TransportError. Throttled
-// and unavailable calls are retried as RetryPolicy says.
+// and unavailable calls are retried as RetryPolicy says. A 2xx answer whose body is not the JSON the
+// operation promises (an HTML page, a truncated body, JSON of the wrong shape) is an
+// *UnexpectedResponseError, from typed calls and iterators alike; when the caller's context ends
+// while a body is read, the error is the context's. An id that is empty or would change the
+// request's path (".", "..", "a/b") is a *PathParamError, and nothing is sent.
 package graph

@@ -231,14 +231,21 @@ var ErrForeignNextLink = errors.New("graph: @odata.nextLink is not under the cli
 // ErrBodyTooLarge is returned when a response body exceeds the client's limit.
 var ErrBodyTooLarge = errors.New("graph: response body too large")
 
-// UnexpectedResponseError reports a 2xx answer whose body the client cannot use, such as an HTML page
-// where JSON was expected.
+// UnexpectedResponseError reports a 2xx answer whose body the client cannot use: an HTML page where
+// JSON was expected, a truncated body, or JSON that does not decode into the operation's type. Typed
+// calls (GetUserWithResponse, ...) and iterators (Users, ...) return it alike.
 type UnexpectedResponseError struct {
 	StatusCode  int
 	ContentType string
 	RequestID   string
 	Reason      string
+	// Err is the decoding or reading error behind Reason, if any (a *json.SyntaxError, a
+	// *json.UnmarshalTypeError, io.ErrUnexpectedEOF, ...).
+	Err error
 }
+
+// Unwrap returns Err.
+func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
 
 func (e *UnexpectedResponseError) Error() string {
 	s := "graph: unexpected " + strconv.Itoa(e.StatusCode) + " response"

@@ -95,12 +95,14 @@ func (e *ConfigError) Error() string {
 
 // Client calls Microsoft Graph. Every generated typed call is available on it
 // (ListUsersWithResponse, GetUserWithResponse, ListGroupsWithResponse, ...), alongside the helpers
-// of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember). The
-// package documentation's Operations section lists every call with its method and path; go doc
-// lists the generated ones under gen.ClientWithResponses, which Client embeds.
+// of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember, CreateGroup,
+// DirectoryObjectURL). The package documentation's Operations section lists every call with its
+// method and path; go doc lists the generated ones under gen.ClientWithResponses, which Client embeds.
 //
 // Any answer from Graph outside 2xx is returned as an error that errors.As turns into *Error, so the
-// generated responses' JSONDefault field stays nil.
+// generated responses' JSONDefault field stays nil. A 2xx answer whose body is not the JSON the
+// operation declares is an *UnexpectedResponseError, and an id that is empty or would change the
+// request's path a *PathParamError, sent nowhere.
 type Client struct {
 	*gen.ClientWithResponses
 
@@ -192,6 +194,8 @@ func NewClient(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A typed call whose 2xx body is not what its operation declares fails as an iterator does.
+	c.ClientWithResponses.ResponseError = bodyError
 	return c, nil
 }
 

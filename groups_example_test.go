@@ -77,7 +77,10 @@ func ExampleClient_AddGroupMember() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(*member.ODataType)
+		if u, ok := member.User(); ok {
+			upn, _ := u.UserPrincipalName.Get()
+			fmt.Println(member.Type(), upn)
+		}
 	}
 
 	// Removing one is the generated call.
@@ -88,7 +91,7 @@ func ExampleClient_AddGroupMember() {
 	fmt.Println(resp.StatusCode())
 	// Output:
 	// true
-	// #microsoft.graph.user
-	// #microsoft.graph.user
+	// #microsoft.graph.user henrietta.mensah@contoso.example
+	// #microsoft.graph.user irvin.deyoung@contoso.example
 	// 204
 }

@@ -63,13 +63,13 @@ func TestGroupMembersPagesWithTypes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		switch *m.ODataType {
+		switch m.Type() {
 		case "#microsoft.graph.user":
 			users++
 		case "#microsoft.graph.group":
 			groups++
 		default:
-			t.Errorf("member %s of type %s", *m.ID, *m.ODataType)
+			t.Errorf("member %s of type %s", m.ID(), m.Type())
 		}
 	}
 	if users != 7 || groups != 1 {
@@ -132,11 +132,11 @@ func TestAddGroupMember(t *testing.T) {
 	t.Run("sends the directoryObjects reference", func(t *testing.T) {
 		f := newFakeGraph(t, func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) })
 		c := newTestClient(t, f.URL+"/v1.0")
-		if err := c.AddGroupMember(context.Background(), "g/1", "u 1"); err != nil {
+		if err := c.AddGroupMember(context.Background(), "g 1", "u 1"); err != nil {
 			t.Fatal(err)
 		}
 		r := f.requests()[0]
-		if r.Method != "POST" || r.RawPath != "/v1.0/groups/g%2F1/members/$ref" {
+		if r.Method != "POST" || r.RawPath != "/v1.0/groups/g%201/members/$ref" {
 			t.Errorf("sent %s %s", r.Method, r.RawPath)
 		}
 		want := fmt.Sprintf(`{"@odata.id":%q}`, f.URL+"/v1.0/directoryObjects/u%201")

@@ -76,10 +76,7 @@ func getJSON[P any](ctx context.Context, c *Client, req *http.Request) (*P, erro
 	}
 	p := new(P)
 	if err := json.NewDecoder(resp.Body).Decode(p); err != nil {
-		if err == ErrBodyTooLarge {
-			return nil, err
-		}
-		return nil, unexpected(resp, "malformed JSON: "+err.Error())
+		return nil, bodyError(resp, err)
 	}
 	return p, nil
 }

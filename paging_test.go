@@ -193,8 +193,8 @@ func TestUserMemberOf(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if obj.ODataType == nil || *obj.ODataType != "#microsoft.graph.group" {
-			t.Errorf("@odata.type = %v", obj.ODataType)
+		if obj.Type() != graph.ODataTypeGroup {
+			t.Errorf("@odata.type = %v", obj.Type())
 		}
 		n++
 	}

@@ -131,18 +131,18 @@ func (c *Client) Users(ctx context.Context, params *ListUsersParams) iter.Seq2[U
 	}
 }
 
-// UserMemberOf returns the groups, directory roles and administrative units the user is a direct
-// member of, following @odata.nextLink like Users.
-func (c *Client) UserMemberOf(ctx context.Context, userID string, params *ListUserMemberOfParams) iter.Seq2[DirectoryObject, error] {
-	return func(yield func(DirectoryObject, error) bool) {
+// UserMemberOf returns the groups, directory roles and administrative units the user userID (an id
+// or a userPrincipalName) is a direct member of, following @odata.nextLink like Users. Each item is
+// decoded once into the type its @odata.type names: m.Group() gives a Group with the properties Graph
+// sent (params.Select picks them), without another request.
+func (c *Client) UserMemberOf(ctx context.Context, userID string, params *ListUserMemberOfParams) iter.Seq2[DirectoryItem, error] {
+	return func(yield func(DirectoryItem, error) bool) {
 		req, err := gen.NewListUserMemberOfRequest(c.server, userID, params)
 		if err != nil {
-			yield(DirectoryObject{}, err)
+			yield(DirectoryItem{}, err)
 			return
 		}
-		pages(ctx, c, req, func(p *DirectoryObjectCollectionResponse) ([]DirectoryObject, Nullable[string]) {
-			return p.Value, p.ODataNextLink
-		})(yield)
+		pages(ctx, c, req, splitDirectoryItems)(yield)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -1569,6 +1570,10 @@ func NewDeleteGroupRequest(server string, groupID GroupID, params *DeleteGroupPa
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/groups/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
@@ -1602,6 +1607,10 @@ func NewGetGroupRequest(server string, groupID GroupID, params *GetGroupParams) 
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group-id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("group-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -1677,6 +1686,10 @@ func NewUpdateGroupRequestWithBody(server string, groupID GroupID, contentType s
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/groups/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodPatch, strings.TrimSuffix(server, "/")+operationPath, body)
@@ -1697,6 +1710,10 @@ func NewListGroupMembersRequest(server string, groupID GroupID, params *ListGrou
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "group-id", groupID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("group-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -1859,6 +1876,10 @@ func NewAddGroupMemberRequestWithBody(server string, groupID GroupID, contentTyp
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/groups/%s/members/$ref", pathParam0)
 
 	req, err := http.NewRequest(http.MethodPost, strings.TrimSuffix(server, "/")+operationPath, body)
@@ -1882,10 +1903,18 @@ func NewRemoveGroupMemberRequest(server string, groupID GroupID, directoryObject
 		return nil, err
 	}
 
+	if err := checkPathParam("group-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	var pathParam1 string
 
 	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "directoryObject-id", directoryObjectID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("directoryObject-id", pathParam1); err != nil {
 		return nil, err
 	}
 
@@ -2204,6 +2233,10 @@ func NewDeleteUserRequest(server string, userID UserID, params *DeleteUserParams
 		return nil, err
 	}
 
+	if err := checkPathParam("user-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/users/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodDelete, strings.TrimSuffix(server, "/")+operationPath, nil)
@@ -2237,6 +2270,10 @@ func NewGetUserRequest(server string, userID UserID, params *GetUserParams) (*ht
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user-id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("user-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2312,6 +2349,10 @@ func NewUpdateUserRequestWithBody(server string, userID UserID, contentType stri
 		return nil, err
 	}
 
+	if err := checkPathParam("user-id", pathParam0); err != nil {
+		return nil, err
+	}
+
 	operationPath := fmt.Sprintf("/users/%s", pathParam0)
 
 	req, err := http.NewRequest(http.MethodPatch, strings.TrimSuffix(server, "/")+operationPath, body)
@@ -2332,6 +2373,10 @@ func NewListUserMemberOfRequest(server string, userID UserID, params *ListUserMe
 
 	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "user-id", userID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
+		return nil, err
+	}
+
+	if err := checkPathParam("user-id", pathParam0); err != nil {
 		return nil, err
 	}
 
@@ -2460,6 +2505,38 @@ func NewListUserMemberOfRequest(server string, userID UserID, params *ListUserMe
 	return req, nil
 }
 
+// PathParamError reports a path parameter that a request builder refused before building anything:
+// empty, or one that would change the request's path (".", "..", or holding "/" or "\").
+type PathParamError struct {
+	Param string // the parameter's name in the OpenAPI description, such as "user-id"
+	Value string // the value given
+}
+
+func (e *PathParamError) Error() string {
+	if e.Value == "" {
+		return "graph: empty " + e.Param
+	}
+	return fmt.Sprintf("graph: %s %q would change the request path", e.Param, e.Value)
+}
+
+// CheckPathParam returns a *PathParamError when value, a path parameter as it appears in the path
+// (escaped), is empty or would change the path once a server decodes it: ".", "..", or a value
+// holding "/" or "\". name is the parameter's name, such as "user-id".
+func CheckPathParam(name, value string) error {
+	return checkPathParam(name, value)
+}
+
+func checkPathParam(name, value string) error {
+	v, err := url.PathUnescape(value)
+	if err != nil {
+		v = value
+	}
+	if v == "" || v == "." || v == ".." || strings.ContainsAny(v, "/\\") {
+		return &PathParamError{Param: name, Value: v}
+	}
+	return nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -2474,9 +2551,28 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 	return nil
 }
 
+// ErrUnexpectedBody is returned by a Parse function for a 2xx answer to an operation that declares a
+// JSON body for its success, when the answer carries none of the JSON bodies declared (another
+// content type, no body, or a 2xx status the operation does not declare).
+var ErrUnexpectedBody = errors.New("graph: the response body is not the JSON the operation declares")
+
 // ClientWithResponses builds on ClientInterface to offer response payloads
 type ClientWithResponses struct {
 	ClientInterface
+
+	// ResponseError, when set, turns the error of a Parse function (a body that could not be read,
+	// ErrUnexpectedBody, or a body that does not decode into the declared type) into the error the
+	// WithResponse call returns.
+	ResponseError func(rsp *http.Response, err error) error
+}
+
+// parseWith parses rsp with parse, passing an error through c.ResponseError.
+func parseWith[R any](c *ClientWithResponses, rsp *http.Response, parse func(*http.Response) (*R, error)) (*R, error) {
+	r, err := parse(rsp)
+	if err != nil && c.ResponseError != nil {
+		return nil, c.ResponseError(rsp, err)
+	}
+	return r, err
 }
 
 // NewClientWithResponses creates a new ClientWithResponses, which wraps
@@ -2486,7 +2582,7 @@ func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithRes
 	if err != nil {
 		return nil, err
 	}
-	return &ClientWithResponses{client}, nil
+	return &ClientWithResponses{ClientInterface: client}, nil
 }
 
 // WithBaseURL overrides the baseURL.
@@ -3401,7 +3497,7 @@ func (c *ClientWithResponses) ListGroupsWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseListGroupsResponse(rsp)
+	return parseWith(c, rsp, ParseListGroupsResponse)
 }
 
 // CreateGroupWithBodyWithResponse Create group
@@ -3414,7 +3510,7 @@ func (c *ClientWithResponses) CreateGroupWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseCreateGroupResponse)
 }
 
 // CreateGroupWithResponse Create group
@@ -3427,7 +3523,7 @@ func (c *ClientWithResponses) CreateGroupWithResponse(ctx context.Context, body 
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseCreateGroupResponse)
 }
 
 // DeleteGroupWithResponse Delete group
@@ -3440,7 +3536,7 @@ func (c *ClientWithResponses) DeleteGroupWithResponse(ctx context.Context, group
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteGroupResponse(rsp)
+	return parseWith(c, rsp, ParseDeleteGroupResponse)
 }
 
 // GetGroupWithResponse Get group
@@ -3453,7 +3549,7 @@ func (c *ClientWithResponses) GetGroupWithResponse(ctx context.Context, groupID 
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetGroupResponse(rsp)
+	return parseWith(c, rsp, ParseGetGroupResponse)
 }
 
 // UpdateGroupWithBodyWithResponse Update group
@@ -3466,7 +3562,7 @@ func (c *ClientWithResponses) UpdateGroupWithBodyWithResponse(ctx context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateGroupResponse)
 }
 
 // UpdateGroupWithResponse Update group
@@ -3479,7 +3575,7 @@ func (c *ClientWithResponses) UpdateGroupWithResponse(ctx context.Context, group
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateGroupResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateGroupResponse)
 }
 
 // ListGroupMembersWithResponse List a group's direct members
@@ -3492,7 +3588,7 @@ func (c *ClientWithResponses) ListGroupMembersWithResponse(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListGroupMembersResponse(rsp)
+	return parseWith(c, rsp, ParseListGroupMembersResponse)
 }
 
 // AddGroupMemberWithBodyWithResponse Add a member to a group
@@ -3505,7 +3601,7 @@ func (c *ClientWithResponses) AddGroupMemberWithBodyWithResponse(ctx context.Con
 	if err != nil {
 		return nil, err
 	}
-	return ParseAddGroupMemberResponse(rsp)
+	return parseWith(c, rsp, ParseAddGroupMemberResponse)
 }
 
 // AddGroupMemberWithResponse Add a member to a group
@@ -3518,7 +3614,7 @@ func (c *ClientWithResponses) AddGroupMemberWithResponse(ctx context.Context, gr
 	if err != nil {
 		return nil, err
 	}
-	return ParseAddGroupMemberResponse(rsp)
+	return parseWith(c, rsp, ParseAddGroupMemberResponse)
 }
 
 // RemoveGroupMemberWithResponse Remove a member from a group
@@ -3531,7 +3627,7 @@ func (c *ClientWithResponses) RemoveGroupMemberWithResponse(ctx context.Context,
 	if err != nil {
 		return nil, err
 	}
-	return ParseRemoveGroupMemberResponse(rsp)
+	return parseWith(c, rsp, ParseRemoveGroupMemberResponse)
 }
 
 // ListUsersWithResponse List users
@@ -3546,7 +3642,7 @@ func (c *ClientWithResponses) ListUsersWithResponse(ctx context.Context, params 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListUsersResponse(rsp)
+	return parseWith(c, rsp, ParseListUsersResponse)
 }
 
 // CreateUserWithBodyWithResponse Create user
@@ -3561,7 +3657,7 @@ func (c *ClientWithResponses) CreateUserWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateUserResponse(rsp)
+	return parseWith(c, rsp, ParseCreateUserResponse)
 }
 
 // CreateUserWithResponse Create user
@@ -3576,7 +3672,7 @@ func (c *ClientWithResponses) CreateUserWithResponse(ctx context.Context, body C
 	if err != nil {
 		return nil, err
 	}
-	return ParseCreateUserResponse(rsp)
+	return parseWith(c, rsp, ParseCreateUserResponse)
 }
 
 // CountUsersWithResponse Count users
@@ -3591,7 +3687,7 @@ func (c *ClientWithResponses) CountUsersWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseCountUsersResponse(rsp)
+	return parseWith(c, rsp, ParseCountUsersResponse)
 }
 
 // DeltaUsersWithResponse Track changes to users
@@ -3606,7 +3702,7 @@ func (c *ClientWithResponses) DeltaUsersWithResponse(ctx context.Context, params
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeltaUsersResponse(rsp)
+	return parseWith(c, rsp, ParseDeltaUsersResponse)
 }
 
 // DeleteUserWithResponse Delete user
@@ -3621,7 +3717,7 @@ func (c *ClientWithResponses) DeleteUserWithResponse(ctx context.Context, userID
 	if err != nil {
 		return nil, err
 	}
-	return ParseDeleteUserResponse(rsp)
+	return parseWith(c, rsp, ParseDeleteUserResponse)
 }
 
 // GetUserWithResponse Get user
@@ -3636,7 +3732,7 @@ func (c *ClientWithResponses) GetUserWithResponse(ctx context.Context, userID Us
 	if err != nil {
 		return nil, err
 	}
-	return ParseGetUserResponse(rsp)
+	return parseWith(c, rsp, ParseGetUserResponse)
 }
 
 // UpdateUserWithBodyWithResponse Update user
@@ -3651,7 +3747,7 @@ func (c *ClientWithResponses) UpdateUserWithBodyWithResponse(ctx context.Context
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateUserResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateUserResponse)
 }
 
 // UpdateUserWithResponse Update user
@@ -3666,7 +3762,7 @@ func (c *ClientWithResponses) UpdateUserWithResponse(ctx context.Context, userID
 	if err != nil {
 		return nil, err
 	}
-	return ParseUpdateUserResponse(rsp)
+	return parseWith(c, rsp, ParseUpdateUserResponse)
 }
 
 // ListUserMemberOfWithResponse List a user's direct memberships
@@ -3681,7 +3777,7 @@ func (c *ClientWithResponses) ListUserMemberOfWithResponse(ctx context.Context, 
 	if err != nil {
 		return nil, err
 	}
-	return ParseListUserMemberOfResponse(rsp)
+	return parseWith(c, rsp, ParseListUserMemberOfResponse)
 }
 
 // ParseListGroupsResponse parses an HTTP response from a ListGroupsWithResponse call
@@ -3712,6 +3808,10 @@ func ParseListGroupsResponse(rsp *http.Response) (*ListGroupsResponse, error) {
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -3745,6 +3845,10 @@ func ParseCreateGroupResponse(rsp *http.Response) (*CreateGroupResponse, error) 
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode/100 == 2 && response.JSON201 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -3809,6 +3913,10 @@ func ParseGetGroupResponse(rsp *http.Response) (*GetGroupResponse, error) {
 
 	}
 
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
+	}
+
 	return response, nil
 }
 
@@ -3869,6 +3977,10 @@ func ParseListGroupMembersResponse(rsp *http.Response) (*ListGroupMembersRespons
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -3962,6 +4074,10 @@ func ParseListUsersResponse(rsp *http.Response) (*ListUsersResponse, error) {
 
 	}
 
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
+	}
+
 	return response, nil
 }
 
@@ -3993,6 +4109,10 @@ func ParseCreateUserResponse(rsp *http.Response) (*CreateUserResponse, error) {
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode/100 == 2 && response.JSON201 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -4052,6 +4172,10 @@ func ParseDeltaUsersResponse(rsp *http.Response) (*DeltaUsersResponse, error) {
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil
@@ -4116,6 +4240,10 @@ func ParseGetUserResponse(rsp *http.Response) (*GetUserResponse, error) {
 
 	}
 
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
+	}
+
 	return response, nil
 }
 
@@ -4176,6 +4304,10 @@ func ParseListUserMemberOfResponse(rsp *http.Response) (*ListUserMemberOfRespons
 		}
 		response.JSONDefault = &dest
 
+	}
+
+	if rsp.StatusCode/100 == 2 && response.JSON200 == nil {
+		return nil, ErrUnexpectedBody
 	}
 
 	return response, nil

@@ -64,6 +64,7 @@ type directory struct {
 	groups    []*objRec           // live groups ordered by ord; their props are also in objects
 	groupByID map[string]*objRec  // lower-cased id -> group
 	members   map[string][]string // lower-cased group id -> member ids, in insertion order
+	owners    map[string][]string // lower-cased group id -> owner ids, in insertion order
 }
 
 func newDirectory() *directory {
@@ -74,6 +75,7 @@ func newDirectory() *directory {
 		memberOf:  make(map[string][]string),
 		groupByID: make(map[string]*objRec),
 		members:   make(map[string][]string),
+		owners:    make(map[string][]string),
 	}
 }
 
@@ -172,6 +174,7 @@ func (d *directory) remove(u *objRec) {
 		delete(d.byUPN, upn)
 	}
 	d.dropMember(u.id)
+	d.dropOwner(u.id)
 	u.deleted = true
 	d.record(u)
 }

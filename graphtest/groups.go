@@ -50,6 +50,7 @@ func (d *directory) removeGroup(g *objRec) {
 		d.memberOf[mk] = slices.DeleteFunc(d.memberOf[mk], func(id string) bool { return strings.EqualFold(id, g.id) })
 	}
 	delete(d.members, k)
+	delete(d.owners, k)
 	d.dropMember(g.id)
 	g.deleted = true
 }
@@ -158,8 +159,19 @@ func (d *directory) nicknameTaken(nick string, self *objRec) bool {
 
 // createGroup implements POST /groups, which requires displayName,
 // mailEnabled, mailNickname and securityEnabled, as Graph does.
+//
+// owners@odata.bind and members@odata.bind (arrays of directoryObjects,
+// users or groups URLs) set the new group's owners and members in the same
+// request; see takeBinds.
 func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte) {
-	m, qerr := s.checkCreate(groupType, body)
+	m, qerr := decodeObject(body)
+	var b binds
+	if qerr == nil {
+		b, qerr = takeBinds(m)
+	}
+	if qerr == nil {
+		qerr = s.checkNew(groupType, m)
+	}
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
@@ -190,7 +202,19 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 		s.GraphError(w, r, http.StatusBadRequest, errNicknameTaken.code, errNicknameTaken.msg)
 		return
 	}
+	owners, members, qerr := d.resolveBinds(b)
+	if qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		return
+	}
 	d.addObject(id, m)
+	for _, o := range owners {
+		d.addOwner(id, o)
+	}
+	for _, mem := range members {
+		d.addMember(id, mem)
+	}
 	d.mu.Unlock()
 	out := project(groupType, m, nil)
 	out["@odata.context"] = s.context(groupType, nil, true)
@@ -201,14 +225,18 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 // updateGroup implements PATCH /groups/{id}: properties sent are set, JSON
 // null clears one, others are untouched. It answers 204, as Graph does.
 //
-// members@odata.bind adds up to 20 members by reference in the same request, all or none.
+// members@odata.bind and owners@odata.bind add up to 20 members and owners
+// in the same request, all or none: an unknown id or a member already there
+// fails the request whole.
 func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string, body []byte) {
-	binds, body, qerr := splitBinds(body)
-	if qerr != nil {
-		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
-		return
+	m, qerr := decodeObject(body)
+	var b binds
+	if qerr == nil {
+		b, qerr = takeBinds(m)
 	}
-	m, qerr := s.checkUpdate(groupType, body)
+	if qerr == nil {
+		qerr = s.checkWrite(groupType, m)
+	}
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
@@ -221,18 +249,24 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 		s.notFound(w, r, key)
 		return
 	}
-	newMembers, status, qerr := d.resolveBinds(g, binds)
-	if qerr != nil {
-		d.mu.Unlock()
-		s.GraphError(w, r, status, qerr.code, qerr.msg)
-		return
-	}
 	if nick, ok := m["mailNickname"].(string); ok && d.nicknameTaken(nick, g) {
 		d.mu.Unlock()
 		s.GraphError(w, r, http.StatusBadRequest, errNicknameTaken.code, errNicknameTaken.msg)
 		return
 	}
-	for _, id := range newMembers {
+	owners, members, qerr := d.resolveBinds(b)
+	if qerr == nil {
+		qerr = d.checkNewMembers(g, members)
+	}
+	if qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		return
+	}
+	for _, o := range owners {
+		d.addOwner(g.id, o)
+	}
+	for _, id := range members {
 		d.addMember(g.id, id)
 	}
 	props := merged(g.props, m)

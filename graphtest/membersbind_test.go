@@ -32,7 +32,7 @@ func TestPatchGroupMembersBind(t *testing.T) {
 		{"twenty", bind(ids[:20]...), 204, "", 20},
 		{"twenty-one", bind(ids[:21]...), 400, "Request_BadRequest", 20},
 		{"already a member: none added", bind(ids[20], ids[0]), 400, "Request_BadRequest", 20},
-		{"unknown: none added", bind(ids[20], "00000000-0000-0000-0000-000000000000"), 404, "Request_ResourceNotFound", 20},
+		{"unknown: none added", bind(ids[20], "00000000-0000-0000-0000-000000000000"), 400, "Request_BadRequest", 20},
 		{"named twice", bind(ids[20], ids[20]), 400, "Request_BadRequest", 20},
 		{"not an array", `{"members@odata.bind":"x"}`, 400, "BadRequest", 20},
 		{"with a property", `{"description":"d","members@odata.bind":["` + s.GraphURL + `/users/` + ids[25] + `"]}`, 204, "", 21},

@@ -209,16 +209,25 @@ func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, key string
 // checkCreate decodes and validates the body of a POST creating an object of
 // et: a JSON object of known, well-typed properties with every required one.
 func (s *Server) checkCreate(et *entityType, body []byte) (map[string]any, *queryError) {
-	m, qerr := s.checkUpdate(et, body)
+	m, qerr := decodeObject(body)
 	if qerr != nil {
 		return nil, qerr
 	}
+	return m, s.checkNew(et, m)
+}
+
+// checkNew validates the properties m of a new object of et with checkWrite
+// and checks that every required one is there.
+func (s *Server) checkNew(et *entityType, m map[string]any) *queryError {
+	if qerr := s.checkWrite(et, m); qerr != nil {
+		return qerr
+	}
 	for _, req := range et.required {
 		if m[req] == nil {
-			return nil, &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Property '%s' is required when creating the object.", req)}
+			return &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Property '%s' is required when creating the object.", req)}
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // checkUpdate decodes the body of a PATCH to an object of et and validates it

@@ -76,6 +76,7 @@ func route(r *http.Request) (op, key, sub string, known bool) {
 
 // serveGraph is the Graph listener.
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
+	s.graphTotal.Add(1)
 	op, key, sub, known := route(r)
 	body, err := s.capture(op, r)
 	if intercept(&s.graphHook, w, r, body) {

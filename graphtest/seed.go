@@ -285,3 +285,12 @@ func (s *Server) Members(groupID string) []string {
 	defer d.mu.RUnlock()
 	return slices.Clone(d.members[strings.ToLower(groupID)])
 }
+
+// Owners returns the ids of the owners of the group id, set by
+// owners@odata.bind when it was created, in the order they were sent.
+func (s *Server) Owners(groupID string) []string {
+	d := s.dir
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	return slices.Clone(d.owners[strings.ToLower(groupID)])
+}

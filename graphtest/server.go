@@ -16,7 +16,7 @@
 // token. Its directory is in memory, seeded with deterministic users.
 //
 // Tests observe what clients sent through counters ([Server.TokenRequests],
-// [Server.Requests]) and the request log ([Server.LastRequest],
+// [Server.Requests], [Server.GraphRequests]) and the request log ([Server.LastRequest],
 // [Server.Recorded]), and inject faults through interceptors
 // ([Server.InterceptGraph], [Server.InterceptIdentity]) and
 // [Server.RevokeTokens].
@@ -35,7 +35,9 @@
 // $count, $orderby, $skiptoken), GET /users/$count, GET /users/delta(),
 // GET, PATCH and DELETE /users/{id or userPrincipalName}, POST /users and
 // GET /users/{id}/memberOf; GET and POST /groups (POST requires
-// displayName, mailEnabled, mailNickname and securityEnabled), GET, PATCH
+// displayName, mailEnabled, mailNickname and securityEnabled, and applies
+// owners@odata.bind and members@odata.bind: 400 for an id that names no
+// user or group, or for more than 20 of them together), GET, PATCH
 // and DELETE /groups/{id}, GET /groups/{id}/members (paged, each member with
 // its @odata.type), POST /groups/{id}/members/$ref (400 when already a
 // member) and DELETE /groups/{id}/members/{member-id}/$ref (404 when not
@@ -252,6 +254,8 @@ type Server struct {
 	// counts maps each operation name to its request counter. The map is
 	// built once in NewServer and never changed; the counters are atomic.
 	counts map[string]*atomic.Int64
+	// graphTotal counts every request to the Graph listener, routed or not.
+	graphTotal atomic.Int64
 	// tokenSeq numbers issued tokens; revokedBelow is the first sequence
 	// number still valid after RevokeTokens.
 	tokenSeq, revokedBelow atomic.Uint64
@@ -466,6 +470,11 @@ func (s *Server) Requests(op string) int {
 	}
 	return 0
 }
+
+// GraphRequests returns how many requests reached the Graph listener, whatever their method and
+// path: those routed to an operation and those answered 400, 404 or 405 alike. A test that expects
+// a client to refuse a call before sending it checks that this does not move.
+func (s *Server) GraphRequests() int { return int(s.graphTotal.Load()) }
 
 // LastRequest returns the most recent request routed to op, and whether
 // there was one.

@@ -2,6 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
 
 	"github.com/typedgraph/graph"
 )
@@ -23,6 +28,14 @@ var groupResource = &resource[graph.Group]{
 			return nil, err
 		}
 		return resp.JSON201, nil
+	},
+	createFlags: func(fs *flag.FlagSet) func(context.Context, *graph.Client, *graph.Group) (*graph.Group, error) {
+		var owners, members idList
+		fs.Var(&owners, "owner", "make the user `ID` an owner of the new group (repeatable, or comma-separated)")
+		fs.Var(&members, "member", "make the directory object `ID` a member of the new group (repeatable, or comma-separated)")
+		return func(ctx context.Context, client *graph.Client, gr *graph.Group) (*graph.Group, error) {
+			return client.CreateGroup(ctx, *gr, owners, members)
+		}
 	},
 	update: func(ctx context.Context, client *graph.Client, id string, gr *graph.Group) error {
 		_, err := client.UpdateGroupWithResponse(ctx, id, *gr)
@@ -49,9 +62,31 @@ var groupsCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags
 // groupColumns are the columns of graph groups list without --select.
 var groupColumns = []string{"id", "displayName", "mailNickname", "groupTypes", "securityEnabled"}
 
-// memberColumns are the columns of graph groups members without --select: what Graph's typed
-// directoryObject carries.
-var memberColumns = []string{"id", "@odata.type"}
+// memberColumns are the columns of graph groups members without --select: what every kind of
+// member carries.
+var memberColumns = []string{"id", "@odata.type", "displayName"}
+
+// memberPage is one page of group members, each decoded into the type its @odata.type names (the
+// generated page type keeps only their id and @odata.type).
+type memberPage struct {
+	ODataCount    graph.Nullable[int64]  `json:"@odata.count"`
+	ODataNextLink graph.Nullable[string] `json:"@odata.nextLink"`
+	Value         []graph.DirectoryItem  `json:"value"`
+}
+
+// idList is a flag naming object ids, given repeatedly or comma-separated.
+type idList []string
+
+func (l *idList) String() string { return strings.Join(*l, ",") }
+
+func (l *idList) Set(s string) error {
+	ids := splitList(s)
+	if len(ids) == 0 {
+		return errors.New("empty id")
+	}
+	*l = append(*l, ids...)
+	return nil
+}
 
 // groupIDArg and memberIDArg name the arguments of the groups commands in messages.
 const (
@@ -128,16 +163,17 @@ func (c *cli) groupsMembers(ctx context.Context, g *globalFlags, args []string) 
 		return err
 	}
 	defer done()
-	out := newListPrinter(c.stdout, c.wantJSON(g.json), columns(nil, memberColumns))
+	out := newListPrinter(c.stdout, c.wantJSON(g.json), columns(params.Select, memberColumns))
 	if !*all {
 		resp, err := client.ListGroupMembersWithResponse(ctx, id, params)
 		if err != nil {
 			return err
 		}
-		if resp.JSON200 == nil {
-			return errNoBody
+		var page memberPage
+		if err := json.Unmarshal(resp.Body, &page); err != nil {
+			return fmt.Errorf("graph: a member does not decode: %w", err)
 		}
-		return printPage(c, out, "members", resp.JSON200.Value, resp.JSON200.ODataNextLink, resp.JSON200.ODataCount)
+		return printPage(c, out, "members", page.Value, page.ODataNextLink, page.ODataCount)
 	}
 	return printAll(c, out, "members", -1, *count, client.GroupMembers(ctx, id, params))
 }

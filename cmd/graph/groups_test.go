@@ -25,6 +25,11 @@ func TestGroupReadCommands(t *testing.T) {
 	f := newGroupsFake(t, 6, 5)
 	env := fakeEnv(f)
 	gid := f.GroupIDs()[1]
+	// The members of another group are users and a group, which each print as their own kind.
+	mixed := f.GroupIDs()[2]
+	if err := f.AddMember(mixed, f.GroupIDs()[3]); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -38,6 +43,8 @@ func TestGroupReadCommands(t *testing.T) {
 		{"groups_get_select_json", []string{"groups", "get", gid, "--select", "displayName,groupTypes,unseenCount"}, 0},
 		{"groups_members_table", []string{"groups", "members", gid, "--json=false", "--count"}, 0},
 		{"groups_members_all_json", []string{"groups", "members", gid, "--all", "--top", "2"}, 0},
+		{"groups_members_select_table", []string{"groups", "members", mixed, "--select", "id,displayName,mail", "--top", "5", "--json=false"}, 0},
+		{"groups_members_select_all_json", []string{"groups", "members", mixed, "--select", "id,displayName,mail,userPrincipalName", "--all"}, 0},
 		{"error_groups_get_missing", []string{"groups", "get", "00000000-0000-0000-0000-000000000000"}, 1},
 	}
 	for _, tt := range tests {
@@ -133,5 +140,40 @@ func TestGroupCreateInputErrors(t *testing.T) {
 	}
 	if n := f.TokenRequests() + f.Requests(graphtest.OpCreateGroup); n != 0 {
 		t.Errorf("%d requests sent", n)
+	}
+}
+
+// TestGroupCreateWithOwnersAndMembers creates a group with --owner and --member: one request sets
+// both, and Graph's 400 for an id that names nothing is exit 1 with no group created.
+func TestGroupCreateWithOwnersAndMembers(t *testing.T) {
+	t.Parallel()
+	f := newGroupsFake(t, 4, 0)
+	env := fakeEnv(f)
+	users := f.UserIDs()
+	const group = `{"displayName": "Falcon", "mailEnabled": false, "mailNickname": "falcon", "securityEnabled": true}`
+	r := runCLI(t, invocation{env: env, stdin: group},
+		"groups", "create", "--input", "-", "--owner", users[0], "--member", users[1]+","+users[2], "--member", users[3])
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	gid := f.GroupIDs()[0]
+	if got := f.Owners(gid); !slices.Equal(got, users[:1]) {
+		t.Errorf("owners %v", got)
+	}
+	if got := f.Members(gid); !slices.Equal(got, users[1:]) {
+		t.Errorf("members %v", got)
+	}
+	if n := f.Requests(graphtest.OpCreateGroup); n != 1 {
+		t.Errorf("%d createGroup requests", n)
+	}
+
+	r = runCLI(t, invocation{env: env, stdin: strings.ReplaceAll(group, "falcon", "owl")},
+		"groups", "create", "--input", "-", "--member", "00000000-0000-4000-8000-000000000000")
+	if r.code != 1 || !strings.Contains(r.stderr, "400") || len(f.GroupIDs()) != 1 {
+		t.Errorf("unknown member: exit %d, stderr %q, %d groups", r.code, r.stderr, len(f.GroupIDs()))
+	}
+	r = runCLI(t, invocation{env: env, stdin: group}, "groups", "create", "--input", "-", "--member", ",")
+	if r.code != 2 {
+		t.Errorf("empty --member: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -266,7 +266,7 @@ SYNOPSIS
     graph groups list          [--filter EXPR] [--search EXPR] [--select PROPS] [--orderby PROPS]
                                [--top N] [--all] [--count] [--eventual]
     graph groups get           ID [--select PROPS]
-    graph groups create        --input FILE|-
+    graph groups create        --input FILE|- [--owner ID]... [--member ID]...
     graph groups update        ID --input FILE|-
     graph groups delete        ID
     graph groups members       ID [--select PROPS] [--top N] [--all] [--count]
@@ -314,7 +314,7 @@ const groupsCreateHelp = `NAME
     graph groups create - create a group
 
 SYNOPSIS
-    graph groups create --input FILE|- [connection options]
+    graph groups create --input FILE|- [--owner ID]... [--member ID]... [connection options]
 
 DESCRIPTION
     Creates a group from a JSON object in FILE, or on standard input with -, and shows the group
@@ -326,6 +326,11 @@ DESCRIPTION
 
     A Microsoft 365 group adds "groupTypes": ["Unified"] with mailEnabled true. The object is
     checked before it is sent, as with graph users create.
+
+    --owner and --member set the group's owners and members in the same request
+    (owners@odata.bind, members@odata.bind). A group the app creates without an owner has none.
+    Graph takes at most 20 owners and members together, and refuses the whole request (400) beyond
+    that or for an id that names nothing; add more with graph groups add-member.
 `
 
 const groupsUpdateHelp = `NAME
@@ -361,9 +366,10 @@ SYNOPSIS
 
 DESCRIPTION
     Lists the users, groups, devices, service principals and contacts that are direct members of
-    the group ID: one page, or every page with --all. Members are directory objects, which the
-    typed model knows by id and @odata.type (such as #microsoft.graph.user); read one with
-    graph users get or graph groups get. --count reports how many members the group has.
+    the group ID: one page, or every page with --all. Each member comes with its @odata.type
+    (such as #microsoft.graph.user) and the properties Graph sends for its kind; --select picks
+    them and names the table's columns (default id, @odata.type and displayName), e.g.
+    --select id,displayName,mail. --count reports how many members the group has.
 `
 
 const groupsAddMemberHelp = `NAME

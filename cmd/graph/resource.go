@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"strings"
 
 	"github.com/typedgraph/graph"
@@ -23,6 +24,10 @@ type resource[T any] struct {
 	create func(ctx context.Context, client *graph.Client, v *T) (*T, error)
 	update func(ctx context.Context, client *graph.Client, id string, v *T) error
 	delete func(ctx context.Context, client *graph.Client, id string) error
+
+	// createFlags, when set, registers create's own flags on fs and returns the create call that
+	// uses their values (graph groups create --owner and --member).
+	createFlags func(fs *flag.FlagSet) func(ctx context.Context, client *graph.Client, v *T) (*T, error)
 }
 
 // cmd returns the full name of the command verb on r, e.g. "graph users get".
@@ -60,6 +65,10 @@ func (r *resource[T]) createCmd(c *cli, ctx context.Context, g *globalFlags, arg
 	fs := newFlagSet(cmd)
 	g.register(fs)
 	input := fs.String("input", "", "read the "+r.noun+" as a JSON object from `FILE`, or from standard input with -")
+	create := r.create
+	if r.createFlags != nil {
+		create = r.createFlags(fs)
+	}
 	if _, err := c.ids(fs, cmd, args, r.createHelp); err != nil {
 		return inputHint(err)
 	}
@@ -72,7 +81,7 @@ func (r *resource[T]) createCmd(c *cli, ctx context.Context, g *globalFlags, arg
 		return err
 	}
 	defer done()
-	v, err := r.create(ctx, client, in)
+	v, err := create(ctx, client, in)
 	if err != nil {
 		return err
 	}
