@@ -68,7 +68,9 @@ func Decode[T any](resp BatchResponse) (T, error) {
 		return v, resp.unexpected("the body is not JSON")
 	}
 	if err := json.Unmarshal(resp.Body, &v); err != nil {
-		return v, resp.unexpected("malformed JSON: " + err.Error())
+		e := resp.unexpected("malformed JSON: " + err.Error())
+		e.Err = err
+		return v, e
 	}
 	return v, nil
 }
@@ -367,17 +369,13 @@ func (c *Client) sendBatch(ctx context.Context, wires []wireRequest) ([]wireResp
 	}
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		if errors.Is(err, ErrBodyTooLarge) {
-			return nil, err
-		}
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("graph: reading the $batch answer: %w", ctx.Err())
-		}
-		return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: 1, Err: err}
+		return nil, bodyError(resp, err) // ctx's error, ErrBodyTooLarge or an *UnexpectedResponseError
 	}
 	responses, err := parseBatchResponse(data)
 	if err != nil {
-		return nil, unexpected(resp, "malformed $batch answer: "+err.Error())
+		e := unexpected(resp, "malformed $batch answer: "+err.Error())
+		e.Err = err
+		return nil, e
 	}
 	return responses, nil
 }

@@ -452,3 +452,39 @@ func TestBatchParallelWithinMaxConcurrentRequests(t *testing.T) {
 		t.Errorf("at most %d $batch requests in flight, want 2 to 4", most)
 	}
 }
+
+func TestBatchMalformedAnswer(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		reply http.HandlerFunc
+	}{
+		{"HTML", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<html>proxy</html>"))
+		}},
+		{"no responses", jsonReply(200, `{"value":[]}`)},
+		{"truncated", jsonReply(200, `{"responses":[{"id":"1","status":200,"body":{`)},
+		{"bad status", jsonReply(200, `{"responses":[{"id":"1","status":1000}]}`)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeGraph(t, tt.reply)
+			c := newTestClient(t, f.URL+"/v1.0")
+			req, _ := gen.NewGetUserRequest(c.BaseURL(), "u1", nil)
+			resps, err := c.Batch(context.Background(), []graph.BatchRequest{{Request: req}})
+			var uerr *graph.UnexpectedResponseError
+			if !errors.As(err, &uerr) || uerr.StatusCode != 200 || len(resps) != 1 || !errors.As(resps[0].Err, &uerr) {
+				t.Fatalf("err = %v, responses %+v; want an *UnexpectedResponseError for both", err, resps)
+			}
+		})
+	}
+	// An answer that leaves a request out: that request alone fails.
+	f := newFakeGraph(t, jsonReply(200, `{"responses":[{"id":"1","status":200,"headers":{"Content-Type":"application/json"},"body":{"id":"u1"}}]}`))
+	c := newTestClient(t, f.URL+"/v1.0")
+	r1, _ := gen.NewGetUserRequest(c.BaseURL(), "u1", nil)
+	r2, _ := gen.NewGetUserRequest(c.BaseURL(), "u2", nil)
+	resps, err := c.Batch(context.Background(), []graph.BatchRequest{{Request: r1}, {Request: r2}})
+	var uerr *graph.UnexpectedResponseError
+	if err != nil || resps[0].Err != nil || !errors.As(resps[1].Err, &uerr) {
+		t.Fatalf("err %v, responses %+v", err, resps)
+	}
+}
