@@ -203,6 +203,9 @@ func (c *Client) planBatch(reqs []BatchRequest) (*batchPlan, error) {
 		if n > maxBatchSize {
 			return nil, &InvalidBatchError{ID: p.items[i].wire.ID, Reason: fmt.Sprintf("starts a chain of %d requests; a batch holds at most %d", n, maxBatchSize)}
 		}
+		if size := p.chainSize(i); size > maxBatchBytes {
+			return nil, &InvalidBatchError{ID: p.items[i].wire.ID, Reason: fmt.Sprintf("starts a chain of about %d bytes; a batch holds at most %d", size, maxBatchBytes)}
+		}
 		seen += n
 		p.heads = append(p.heads, i)
 	}
@@ -221,6 +224,15 @@ func (c *Client) planBatch(reqs []BatchRequest) (*batchPlan, error) {
 		}
 	}
 	return p, nil
+}
+
+// chainSize estimates the bytes the chain starting at h takes in a $batch.
+func (p *batchPlan) chainSize(h int) int {
+	n := 0
+	for k := h; k >= 0; k = p.items[k].next {
+		n += p.items[k].wire.size()
+	}
+	return n
 }
 
 // outcome is what one $batch request brought back for its items.
@@ -287,16 +299,23 @@ func (p *batchPlan) run(ctx context.Context) ([]BatchResponse, error) {
 }
 
 // pack groups the ready chains into $batches: each chain of two or more alone, lone requests twenty
-// to a $batch.
+// to a $batch, or fewer when their bodies would take the $batch past Graph's 4 MB.
 func pack(items []batchItem, ready []int) [][]int {
 	var out [][]int
 	var lone []int
+	size := 0 // of lone
 	for _, h := range ready {
 		if items[h].next < 0 {
+			n := items[h].wire.size()
+			if len(lone) > 0 && size+n > maxBatchBytes {
+				out = append(out, lone)
+				lone, size = nil, 0
+			}
 			lone = append(lone, h)
+			size += n
 			if len(lone) == maxBatchSize {
 				out = append(out, lone)
-				lone = nil
+				lone, size = nil, 0
 			}
 			continue
 		}

@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -486,5 +487,66 @@ func TestBatchMalformedAnswer(t *testing.T) {
 	var uerr *graph.UnexpectedResponseError
 	if err != nil || resps[0].Err != nil || !errors.As(resps[1].Err, &uerr) {
 		t.Fatalf("err %v, responses %+v", err, resps)
+	}
+}
+
+// echoBatch answers a $batch with 204 for each of its requests.
+func echoBatch(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Requests []struct {
+			ID string `json:"id"`
+		} `json:"requests"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var out struct {
+		Responses []map[string]any `json:"responses"`
+	}
+	for _, q := range in.Requests {
+		out.Responses = append(out.Responses, map[string]any{"id": q.ID, "status": 204})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}
+
+func TestBatchStaysUnderFourMegabytes(t *testing.T) {
+	f := newFakeGraph(t, echoBatch)
+	c := newTestClient(t, f.URL+"/v1.0")
+	big := graph.User{AboutMe: graph.Value(strings.Repeat("x", 1<<20))}
+	update := func(deps ...string) graph.BatchRequest {
+		req, err := gen.NewUpdateUserRequest(c.BaseURL(), "u1", big)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return graph.BatchRequest{Request: req, DependsOn: deps}
+	}
+	reqs := []graph.BatchRequest{update(), update(), update(), update(), update()}
+	resps, err := c.Batch(context.Background(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range resps {
+		if r.Err != nil || r.StatusCode != 204 {
+			t.Fatalf("%s: %d %v", r.ID, r.StatusCode, r.Err)
+		}
+	}
+	sent := f.requests()
+	if len(sent) != 2 {
+		t.Errorf("%d $batch requests for 5 MB, want 2", len(sent))
+	}
+	for _, s := range sent {
+		if len(s.Body) > 4<<20 {
+			t.Errorf("a $batch of %d bytes", len(s.Body))
+		}
+	}
+	chain := []graph.BatchRequest{update(), update("1"), update("2"), update("3"), update("4")}
+	var ierr *graph.InvalidBatchError
+	if _, err := c.Batch(context.Background(), chain); !errors.As(err, &ierr) || ierr.ID != "1" {
+		t.Errorf("a 5 MB chain: err = %v, want an *InvalidBatchError", err)
+	}
+	if len(f.requests()) != 2 {
+		t.Error("the chain was sent")
 	}
 }

@@ -16,8 +16,21 @@ import (
 // maxBatchSize is how many requests Graph accepts in one $batch.
 const maxBatchSize = 20
 
-// maxBatchItemBody caps the body of one batched request: Graph's own limit for a whole $batch is 4 MB.
-const maxBatchItemBody = 4 << 20
+// maxBatchBytes is Graph's limit on the body of a $batch: requests are packed to stay under it.
+const maxBatchBytes = 4 << 20
+
+// maxBatchItemBody caps the body of one batched request, leaving room in its $batch for the rest of
+// the entry.
+const maxBatchItemBody = maxBatchBytes - 64<<10
+
+// size estimates the bytes w takes in a $batch body, from above.
+func (w *wireRequest) size() int {
+	n := 64 + len(w.ID) + len(w.Method) + len(w.URL) + len(w.Body)
+	for k, v := range w.Headers {
+		n += 8 + len(k) + len(v)
+	}
+	return n
+}
 
 // wireRequest is one entry of a $batch body's "requests".
 type wireRequest struct {
