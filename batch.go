@@ -82,7 +82,7 @@ func (r BatchResponse) unexpected(reason string) *UnexpectedResponseError {
 
 // InvalidBatchError reports requests that Client.Batch refuses before sending anything, because Graph
 // would refuse them: duplicate ids, a dependency that is unknown or forms a cycle, a chain longer than
-// 20, a request depended on by two others or depending on two (mixed sequential and parallel), or a
+// 20 requests or 4 MB, a request depended on by two others or depending on two (mixed sequential and parallel), or a
 // request that cannot be put in a batch.
 type InvalidBatchError struct {
 	ID     string // the request at fault
@@ -99,7 +99,8 @@ func (e *InvalidBatchError) Error() string {
 const defaultBatchParallelism = 4
 
 // Batch sends reqs in $batch requests of at most 20 and returns their responses in the order of
-// reqs. Independent requests are packed 20 to a $batch and the $batches sent in parallel, as many at a
+// reqs. Independent requests are packed 20 to a $batch (fewer when their bodies would take it past
+// Graph's 4 MB) and the $batches sent in parallel, as many at a
 // time as Config.MaxConcurrentRequests allows (4 when it is not set); a chain of DependsOn is sent
 // alone in one $batch, in order.
 //
