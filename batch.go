@@ -100,9 +100,9 @@ const defaultBatchParallelism = 4
 
 // Batch sends reqs in $batch requests of at most 20 and returns their responses in the order of
 // reqs. Independent requests are packed 20 to a $batch (fewer when their bodies would take it past
-// Graph's 4 MB) and the $batches sent in parallel, as many at a
-// time as Config.MaxConcurrentRequests allows (4 when it is not set); a chain of DependsOn is sent
-// alone in one $batch, in order.
+// Graph's 4 MB) and the $batches sent in parallel, as many at a time as
+// Config.MaxConcurrentRequests allows (4 when it is not set); a chain of DependsOn is sent alone in
+// one $batch, in order.
 //
 // Each request is retried on its own: one answered 429 (or 503 or 504, for an idempotent method) is
 // sent again in a later $batch after its own Retry-After, or a backoff, within the retry policy
