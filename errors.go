@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/typedgraph/graph/gen"
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // Error is an answer from Graph outside 2xx. Every typed call returns it (wrapped or not) for such an
@@ -19,6 +20,10 @@ import (
 //	if errors.As(err, &gerr) && gerr.StatusCode == http.StatusNotFound { ... }
 //
 // Branch on StatusCode and Code; Message is for people.
+//
+// Every text field holds what Graph (or a proxy in front of it) sent, made safe to print: control
+// characters and invalid UTF-8 removed, lengths bounded, and the access token the request carried, or
+// anything that reads as a token, replaced by "REDACTED", should the server echo it back.
 type Error struct {
 	StatusCode int    // HTTP status, e.g. 404
 	Code       string // Graph's error code, e.g. "Request_ResourceNotFound"; empty when the body was not a Graph error
@@ -92,26 +97,56 @@ func firstLine(s string) string {
 // HTML page from a proxy is of no use past its start.
 const maxErrorBody = 64 << 10
 
-// newError builds an *Error from a non-2xx response to req and closes its body.
+// newError builds an *Error from a non-2xx response to req and closes its body. The token req carried
+// is redacted from everything the server said.
 func newError(resp *http.Response, req *http.Request) *Error {
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	// Drain a little more so the connection can be reused; give up on anything larger.
 	_, _ = io.CopyN(io.Discard, resp.Body, 4<<10)
 
-	e := parseError(resp.StatusCode, resp.Header, body)
+	secret := redact.Secret(req.Header.Get("Authorization"))
+	e := parseError(resp.StatusCode, resp.Header, body, secret)
 	e.Method = req.Method
 	e.Path = req.URL.Path
 	if e.ClientRequestID == "" {
-		e.ClientRequestID = req.Header.Get("client-request-id")
+		e.ClientRequestID = redact.Line(req.Header.Get("client-request-id"), maxIDLen, secret)
 	}
 	e.Attempts = 1
 	return e
 }
 
+// Bounds on the text an *Error keeps of what the server sent. Graph's own fields are far shorter.
+const (
+	maxIDLen      = 128  // code, request-id, client-request-id
+	maxTargetLen  = 512  // target
+	maxMessageLen = 4096 // message
+	maxDetails    = 32   // entries of details
+)
+
 // parseError turns a status, headers and a (possibly malformed) body into an *Error. It never fails:
-// a body that is not a Graph error still gives the status and the headers' ids.
-func parseError(status int, h http.Header, body []byte) *Error {
+// a body that is not a Graph error still gives the status and the headers' ids. Every text it keeps
+// goes through redact, with secrets (the request's token) replaced.
+func parseError(status int, h http.Header, body []byte, secrets ...string) *Error {
+	e := parseErrorRaw(status, h, body)
+	line := func(s string, limit int) string { return redact.Line(s, limit, secrets...) }
+	e.Code = line(e.Code, maxIDLen)
+	e.Message = redact.Text(e.Message, maxMessageLen, secrets...)
+	e.Target = line(e.Target, maxTargetLen)
+	e.RequestID = line(e.RequestID, maxIDLen)
+	e.ClientRequestID = line(e.ClientRequestID, maxIDLen)
+	if len(e.Details) > maxDetails {
+		e.Details = e.Details[:maxDetails]
+	}
+	for i := range e.Details {
+		d := &e.Details[i]
+		d.Code, d.Message, d.Target = line(d.Code, maxIDLen), redact.Text(d.Message, maxMessageLen, secrets...), line(d.Target, maxTargetLen)
+	}
+	return e
+}
+
+// parseErrorRaw is parseError without the cleaning: the fields as the server sent them.
+func parseErrorRaw(status int, h http.Header, body []byte) *Error {
 	e := &Error{
 		StatusCode:      status,
 		RequestID:       h.Get("request-id"),
@@ -228,6 +263,11 @@ func isDecimal(s string) bool {
 // base URL. No request is sent to it, so no token can leak to another host.
 var ErrForeignNextLink = errors.New("graph: @odata.nextLink is not under the client's base URL")
 
+// ErrNextLinkCycle is returned when Graph's @odata.nextLink names a page already fetched in the same
+// iteration: following it would loop for ever (with empty pages, without the caller's loop body ever
+// running).
+var ErrNextLinkCycle = errors.New("graph: @odata.nextLink repeats a page already fetched")
+
 // ErrBodyTooLarge is returned when a response body exceeds the client's limit.
 var ErrBodyTooLarge = errors.New("graph: response body too large")
 
@@ -247,6 +287,7 @@ type UnexpectedResponseError struct {
 // Unwrap returns Err.
 func (e *UnexpectedResponseError) Unwrap() error { return e.Err }
 
+// Error reads like "graph: unexpected 200 response (text/html): the body is not JSON (request-id ...)".
 func (e *UnexpectedResponseError) Error() string {
 	s := "graph: unexpected " + strconv.Itoa(e.StatusCode) + " response"
 	if e.ContentType != "" {

@@ -201,24 +201,38 @@ func NewClient(cfg Config) (*Client, error) {
 
 // reauthFunc returns the doer's 401 recovery: drop the token the request carried (compare-and-drop,
 // so concurrent 401s for one token cause one refetch), get a new one, with the challenge's claims when
-// Graph sent a Continuous Access Evaluation challenge, and set it on the request. Nil when tokens
-// cannot drop a token, since replaying with the same token would only fail again.
+// Graph sent a Continuous Access Evaluation challenge, and set it on the request. A claims challenge
+// goes to the cache's TokenForChallenge with the token the request carried, so however many calls
+// hold the same challenge, one token request answers it. Nil when tokens cannot drop a token, since
+// replaying with the same token would only fail again.
 func reauthFunc(editor *auth.Editor, tokens auth.TokenSource) func(context.Context, *http.Request, string) error {
 	if _, ok := tokens.(auth.Invalidator); !ok {
 		return nil
 	}
+	type challengeAnswerer interface {
+		TokenForChallenge(ctx context.Context, rejected *auth.Token, claims string) (*auth.Token, error)
+	}
 	return func(ctx context.Context, req *http.Request, claims string) error {
-		editor.InvalidateRequest(req)
-		if claims != "" {
-			cs, ok := tokens.(interface {
-				TokenWithClaims(context.Context, string) (*auth.Token, error)
-			})
-			decoded, err := decodeClaims(claims)
-			if ok && err == nil {
-				if _, err := cs.TokenWithClaims(ctx, decoded); err != nil {
+		decoded, err := decodeClaims(claims)
+		switch src := tokens.(type) {
+		case challengeAnswerer:
+			if claims != "" && err == nil {
+				rejected, _ := editor.TokenOf(req)
+				if _, err := src.TokenForChallenge(ctx, rejected, decoded); err != nil {
+					return err
+				}
+				break // the answer replaced the token: no drop, or callers between would fetch without claims
+			}
+			editor.InvalidateRequest(req)
+		case auth.ClaimsTokenSource:
+			editor.InvalidateRequest(req)
+			if claims != "" && err == nil {
+				if _, err := src.TokenWithClaims(ctx, decoded); err != nil {
 					return err
 				}
 			}
+		default:
+			editor.InvalidateRequest(req)
 		}
 		req.Header.Del("Authorization")
 		return editor.Edit(ctx, req)

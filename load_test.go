@@ -66,8 +66,7 @@ func TestLoad(t *testing.T) {
 		}
 	}()
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a hang guard
-	defer cancel()
+	ctx := context.Background() // no hang guard: go test's -timeout is one no slow machine trips early
 	start := time.Now()
 	deadline := start.Add(runFor)
 	var wg sync.WaitGroup

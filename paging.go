@@ -6,11 +6,15 @@ package graph
 import (
 	"context"
 	"encoding/json"
+	"hash/maphash"
 	"io"
 	"iter"
 	"mime"
 	"net/http"
+	"path"
 	"strings"
+
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // pages iterates the items of a paged collection, starting with first. P is the page type, and split
@@ -24,6 +28,10 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 		}
 		consistency := canonicalGet(first.Header, consistencyLevelKey)
 		req := first.WithContext(ctx)
+		// followed holds a 64-bit hash of each page's URL, 8 bytes a page however long the links; a
+		// false cycle would take a hash collision, odds about pages²/2⁶⁵.
+		seed := maphash.MakeSeed()
+		followed := map[uint64]struct{}{maphash.String(seed, first.URL.String()): {}}
 		for {
 			page, err := getJSON[P](ctx, c, req)
 			if err != nil {
@@ -49,6 +57,12 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 				yield(zero, err)
 				return
 			}
+			h := maphash.String(seed, u)
+			if _, seen := followed[h]; seen {
+				yield(zero, ErrNextLinkCycle)
+				return
+			}
+			followed[h] = struct{}{}
 			req, err = http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 			if err != nil {
 				yield(zero, err)
@@ -82,11 +96,15 @@ func getJSON[P any](ctx context.Context, c *Client, req *http.Request) (*P, erro
 }
 
 func unexpected(resp *http.Response, reason string) *UnexpectedResponseError {
+	var secret string
+	if resp.Request != nil {
+		secret = redact.Secret(resp.Request.Header.Get("Authorization"))
+	}
 	return &UnexpectedResponseError{
 		StatusCode:  resp.StatusCode,
-		ContentType: resp.Header.Get("Content-Type"),
-		RequestID:   resp.Header.Get("request-id"),
-		Reason:      reason,
+		ContentType: redact.Line(resp.Header.Get("Content-Type"), maxTargetLen, secret),
+		RequestID:   redact.Line(resp.Header.Get("request-id"), maxIDLen, secret),
+		Reason:      redact.Line(reason, maxMessageLen, secret),
 	}
 }
 
@@ -107,16 +125,37 @@ func isJSON(contentType string) bool {
 
 // nextLink checks that link stays under the client's base URL (same scheme, host and base path) and
 // returns it resolved.
+//
+// The base-path check runs on the path as a server will see it: u.Path is decoded, so an encoded dot
+// segment (%2e%2e) or slash (%2f) is plain there, and a ".." that escapes the base path would take
+// the request to another API (/v1.0/%2e%2e/beta/users). Such segments (and "\", which some servers
+// read as "/") are resolved first, and a link that had any is sent in its resolved form, so what is
+// sent is what was checked.
 func (c *Client) nextLink(link string) (string, error) {
 	u, err := c.base.Parse(link)
 	if err != nil {
 		return "", ErrForeignNextLink
 	}
-	if !strings.EqualFold(u.Scheme, c.base.Scheme) || !strings.EqualFold(u.Host, c.base.Host) ||
-		u.User != nil || !strings.HasPrefix(u.Path, c.base.Path) {
+	if !strings.EqualFold(u.Scheme, c.base.Scheme) || !strings.EqualFold(u.Host, c.base.Host) || u.User != nil {
+		return "", ErrForeignNextLink
+	}
+	if hasDotSegment(u.Path) {
+		u.Path, u.RawPath = path.Clean("/"+strings.ReplaceAll(u.Path, `\`, "/")), ""
+	}
+	if !strings.HasPrefix(u.Path, c.base.Path) {
 		return "", ErrForeignNextLink
 	}
 	return u.String(), nil
+}
+
+// hasDotSegment reports whether a decoded path has a "." or ".." segment, "\" counting as a separator.
+func hasDotSegment(p string) bool {
+	for seg := range strings.FieldsFuncSeq(p, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if seg == "." || seg == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // canonicalGet is h.Get(key) for a key already in canonical form, which Get would check again on every

@@ -171,13 +171,9 @@ func TestCancelEndsRetryAfterWait(t *testing.T) {
 		_, err := c.ListUsersWithResponse(ctx, nil)
 		done <- err
 	}()
-	select {
-	case err := <-done:
-		if !errors.Is(err, context.Canceled) {
-			t.Errorf("err = %v, want context.Canceled", err)
-		}
-	case <-time.After(30 * time.Second): // a hang guard, not a speed check
-		t.Fatal("the 300 s wait did not end with the context")
+	// No guard of ours: a wait that ignored the context would hang until go test's -timeout.
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
 

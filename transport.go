@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/typedgraph/graph/internal/redact"
 	"github.com/typedgraph/graph/internal/uuid"
 )
 
@@ -114,12 +115,17 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 
 	var waited time.Duration
 	reauthed := false
+	sent := false // whether req went out before: every later send, retry or 401 replay, rewinds first
 	for attempt := 1; ; attempt++ {
-		if attempt > 1 {
+		// The body is rewound before each send after the first, whatever the attempt count says (the
+		// 401 replay does not count as an attempt) and whatever the transport did with it: a caller's
+		// RoundTripper may read it (logging, signing, recording), as net/http allows.
+		if sent {
 			if err := rewind(req); err != nil {
 				return nil, err
 			}
 		}
+		sent = true
 		release, queued, err := d.acquire(ctx)
 		if err != nil {
 			return nil, err
@@ -200,7 +206,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			d.logger.LogAttrs(ctx, slog.LevelWarn, "graph: throttled",
 				slog.String("method", req.Method), slog.String("path", req.URL.Path),
 				slog.Duration("retry_after", delay), slog.Int("attempt", attempt),
-				slog.String("request_id", resp.Header.Get("request-id")))
+				slog.String("request_id", logRequestID(resp, req)))
 		}
 		last := newError(resp, req) // reads and closes the body
 		last.Attempts = attempt
@@ -261,13 +267,19 @@ func (d *doer) logAttempt(ctx context.Context, req *http.Request, resp *http.Res
 		slog.Int("attempt", attempt), slog.Duration("duration", took),
 	}
 	if resp != nil {
-		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", resp.Header.Get("request-id")))
+		attrs = append(attrs, slog.Int("status", resp.StatusCode), slog.String("request_id", logRequestID(resp, req)))
 	}
 	if err != nil {
 		// Transport errors from net/http name the URL; keep only the kind of failure.
 		attrs = append(attrs, slog.String("error", transportErrorKind(err)))
 	}
 	d.logger.LogAttrs(ctx, slog.LevelDebug, "graph: attempt", attrs...)
+}
+
+// logRequestID is the response's request-id made safe for a log line: a proxy that echoes the
+// Authorization header into it must not put the token into the log.
+func logRequestID(resp *http.Response, req *http.Request) string {
+	return redact.Line(resp.Header.Get("request-id"), maxIDLen, redact.Secret(req.Header.Get("Authorization")))
 }
 
 func transportErrorKind(err error) string {
@@ -416,13 +428,19 @@ func authParams(v string) map[string]string {
 // a key, which costs an allocation per call unless it is already canonical.
 const clientRequestIDKey = "Client-Request-Id"
 
-// protectRedirects returns a copy of hc whose redirects never carry Authorization to a host other
-// than graphHost. The caller's client is not modified.
+// protectRedirects returns a copy of hc whose redirects never carry Authorization, nor a request
+// body, to a host other than graphHost. A 307 or 308 keeps the method and the body (a new user's
+// password, say), so such a redirect to another host is not followed: the call ends with the
+// redirect as an *Error. A 301, 302 or 303 turns the request into a body-less GET and is followed
+// without the header. The caller's client is not modified.
 func protectRedirects(hc *http.Client, scheme, graphHost string) *http.Client {
 	c := *hc
 	next := hc.CheckRedirect
 	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
 		if !strings.EqualFold(req.URL.Host, graphHost) || !strings.EqualFold(req.URL.Scheme, scheme) {
+			if req.Body != nil && req.Body != http.NoBody {
+				return http.ErrUseLastResponse
+			}
 			req.Header.Del("Authorization")
 		}
 		if next != nil {

@@ -75,10 +75,16 @@ type Cache struct {
 	// callers inside the refresh window skip the mutex.
 	bgHold atomic.Int64
 
-	mu       sync.Mutex // guards flight, fail and failures; never held across a fetch
-	flight   *flight    // the fetch in progress, nil when none
-	fail     failure    // the last failed fetch and its memo window
-	failures int        // consecutive failed fetches, for the growing backoff
+	// mu guards flight, fail, failures and challenges, and orders the stores to cur made when a
+	// fetch ends; it is never held across a fetch.
+	mu       sync.Mutex
+	flight   *flight // the fetch in progress, nil when none
+	fail     failure // the last failed fetch and its memo window
+	failures int     // consecutive failed fetches, for the growing backoff
+	// challenges holds the claims fetches (TokenForChallenge) by their claims: in progress, or
+	// failed and remembered until their memo window ends. One claims challenge, however many callers
+	// hold it, makes one token request.
+	challenges map[string]*flight
 }
 
 // entry is a cached token with the times derived from it on the cache's clock.
@@ -86,14 +92,17 @@ type entry struct {
 	tok        *Token
 	refreshAt  time.Duration // from here (offset from base) a background refresh is due
 	hardExpiry time.Duration // from here the token is never handed out
+	claims     string        // the claims it was fetched with, "" for a plain fetch
 }
 
 // flight is one shared fetch. tok and err are written before done is closed
-// and read only after.
+// and read only after; until (a claims fetch's memo window for its error) is
+// written before done is closed, under mu.
 type flight struct {
-	done chan struct{}
-	tok  *Token
-	err  error
+	done  chan struct{}
+	tok   *Token
+	err   error
+	until time.Duration
 }
 
 type failure struct {
@@ -198,13 +207,18 @@ type fetchResult struct {
 	err error
 }
 
-func (c *Cache) fetch(ctx context.Context) (r fetchResult) {
+func (c *Cache) fetch(ctx context.Context) fetchResult {
+	return c.fetchWith(ctx, c.src.Token)
+}
+
+// fetchWith runs one fetch with get, turning a panic into an error.
+func (c *Cache) fetchWith(ctx context.Context, get func(context.Context) (*Token, error)) (r fetchResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			r = fetchResult{err: fmt.Errorf("auth: token source panicked: %v", p)}
 		}
 	}()
-	tok, err := c.src.Token(ctx)
+	tok, err := get(ctx)
 	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 		err = fmt.Errorf("auth: token fetch did not finish within %v: %w", c.opts.FetchTimeout, err)
 	}
@@ -266,6 +280,9 @@ func (c *Cache) newEntry(tok *Token, start time.Time) (*entry, error) {
 	if life <= 0 {
 		return nil, errors.New("auth: token source returned an expired token")
 	}
+	if life < MinTokenLifetime {
+		return nil, fmt.Errorf("auth: token source returned a token that expires %v after the fetch began, less than the least usable lifetime, %v", life, MinTokenLifetime)
+	}
 	hard := tok.ExpiresOn.Add(-min(c.opts.Margin, life/4))
 	refresh := tok.RefreshOn
 	if refresh.IsZero() {
@@ -293,9 +310,32 @@ func (c *Cache) Invalidate(t *Token) bool {
 // TokenWithClaims fetches a token carrying claims (a Continuous Access
 // Evaluation challenge's decoded claims request) from the source, which must
 // implement ClaimsTokenSource, and caches it in place of the current token.
-// Each call makes a request: call it once per challenge. An empty claims is
-// the same as Token.
+// A call makes a request unless one for the same claims is already in flight,
+// which it then shares; to answer a challenge to a request, use
+// TokenForChallenge, which also spares the request when the challenge was
+// answered meanwhile. An empty claims is the same as Token.
 func (c *Cache) TokenWithClaims(ctx context.Context, claims string) (*Token, error) {
+	var cur *Token
+	if e := c.cur.Load(); e != nil {
+		cur = e.tok
+	}
+	return c.TokenForChallenge(ctx, cur, claims)
+}
+
+// TokenForChallenge answers a claims challenge (Continuous Access Evaluation)
+// that Graph sent in reply to a request carrying rejected (nil when unknown):
+// it returns a token fetched with claims, the challenge's decoded claims
+// request, and caches it in place of the current token. The source must
+// implement ClaimsTokenSource.
+//
+// One challenge makes one token request however many callers hold it:
+// concurrent calls with the same claims share one fetch (it runs detached
+// from their contexts, like Token's), and a call whose rejected token has
+// already been replaced by a token fetched with the same claims gets that
+// token without a request. A failed fetch is remembered for FailureBackoff
+// (callers in that window get its error), so a failing endpoint is not asked
+// once per caller. An empty claims is the same as Token.
+func (c *Cache) TokenForChallenge(ctx context.Context, rejected *Token, claims string) (*Token, error) {
 	if claims == "" {
 		return c.Token(ctx)
 	}
@@ -303,15 +343,78 @@ func (c *Cache) TokenWithClaims(ctx context.Context, claims string) (*Token, err
 	if !ok {
 		return nil, fmt.Errorf("auth: token source %T cannot request claims", c.src)
 	}
-	start := c.base.Add(c.now())
-	tok, err := cs.TokenWithClaims(ctx, claims)
-	if err != nil {
-		return nil, err
+	c.mu.Lock()
+	now := c.now()
+	if e := c.cur.Load(); e != nil && e.claims == claims && e.tok != rejected && now < e.hardExpiry {
+		c.mu.Unlock()
+		return e.tok, nil // this challenge was answered after the rejected request went out
 	}
-	e, err := c.newEntry(tok, start)
-	if err != nil {
-		return nil, err
+	f := c.challenges[claims]
+	select {
+	case <-chanOrNil(f):
+		if f.err == nil || now >= f.until {
+			f = nil // answered (and since rejected), or failed long enough ago: ask again
+		}
+	default:
 	}
-	c.cur.Store(e)
-	return tok, nil
+	if f == nil {
+		f = c.startChallengeLocked(ctx, cs, claims, now)
+	}
+	c.mu.Unlock()
+	select {
+	case <-f.done:
+		return f.tok, f.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// chanOrNil returns f.done, or nil (a channel never ready) for a nil f.
+func chanOrNil(f *flight) chan struct{} {
+	if f == nil {
+		return nil
+	}
+	return f.done
+}
+
+// startChallengeLocked starts the shared claims fetch. Called with mu held.
+func (c *Cache) startChallengeLocked(ctx context.Context, cs ClaimsTokenSource, claims string, now time.Duration) *flight {
+	if c.challenges == nil {
+		c.challenges = map[string]*flight{}
+	}
+	for k, old := range c.challenges { // forget finished fetches whose memo window has passed
+		select {
+		case <-old.done:
+			if now >= old.until {
+				delete(c.challenges, k)
+			}
+		default:
+		}
+	}
+	f := &flight{done: make(chan struct{})}
+	c.challenges[claims] = f
+	start := c.base.Add(now)
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.opts.FetchTimeout)
+	go func() {
+		defer cancel()
+		r := c.fetchWith(fctx, func(ctx context.Context) (*Token, error) { return cs.TokenWithClaims(ctx, claims) })
+		tok, err := r.tok, r.err
+		var e *entry
+		if err == nil {
+			e, err = c.newEntry(tok, start)
+		}
+		c.mu.Lock()
+		if err == nil {
+			e.claims = claims
+			c.cur.Store(e)
+			f.tok = tok
+			delete(c.challenges, claims)
+		} else {
+			f.err = err
+			f.until = c.now() + min(c.opts.FailureBackoff, c.opts.MaxFailureBackoff)
+		}
+		c.mu.Unlock()
+		close(f.done)
+	}()
+	return f
 }

@@ -125,7 +125,7 @@ func (c Config) tokenEndpoint() (endpoint, scope string, err error) {
 	if c.Credential == nil {
 		return bad("Credential is nil")
 	}
-	if sec, ok := c.Credential.(*clientSecret); ok && sec.secret == "" {
+	if sec, ok := c.Credential.(*clientSecret); ok && sec.secret() == "" {
 		return bad("client secret is empty")
 	}
 	authority := c.AuthorityHost

@@ -27,16 +27,23 @@ type Credential interface {
 }
 
 // NewClientSecret returns a Credential that sends secret as client_secret.
-func NewClientSecret(secret string) Credential { return &clientSecret{secret: secret} }
+func NewClientSecret(secret string) Credential {
+	return &clientSecret{secret: func() string { return secret }}
+}
 
-type clientSecret struct{ secret string }
+// clientSecret keeps the secret behind a function rather than in a string field. fmt prints a
+// value held in an unexported field by reflection, without calling its String or Format methods,
+// and a verb that does not fit a pointer (%s, %q, %t of a caller's struct) prints the struct the
+// pointer points at: a string field would show the secret, a func shows only an address.
+type clientSecret struct{ secret func() string }
 
 func (c *clientSecret) authenticate(form url.Values, _, _ string, _ time.Time) (string, error) {
-	if c.secret == "" {
+	secret := c.secret()
+	if secret == "" {
 		return "", fmt.Errorf("%w: client secret is empty", ErrInvalidConfig)
 	}
-	form.Set("client_secret", c.secret)
-	return c.secret, nil
+	form.Set("client_secret", secret)
+	return secret, nil
 }
 
 func (c *clientSecret) String() string             { return "auth.ClientSecret(REDACTED)" }

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // Environment variable names read by ConfigFromEnv. The AZURE_* names are
@@ -91,7 +93,8 @@ func configFromEnv(getenv func(string) string, readFile func(string) ([]byte, er
 	}
 	data, err := readFile(certPath)
 	if err != nil {
-		return Config{}, fmt.Errorf("%w: %s: reading certificate: %v", ErrInvalidConfig, EnvCertificatePath, err)
+		// Not the value: it may be the PEM data (certificate and key) set where a path belongs.
+		return Config{}, fmt.Errorf("%w: %s: reading the certificate file: %s", ErrInvalidConfig, EnvCertificatePath, redact.FileError(certPath, err))
 	}
 	certs, key, err := ParseCertificatePEM(data, []byte(getenv(EnvCertificatePassword)))
 	if err != nil {

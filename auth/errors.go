@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ErrInvalidConfig is wrapped by every error about a bad Config, Credential,
@@ -133,7 +134,11 @@ func firstLine(s string) string {
 	}
 	s = strings.TrimSpace(s)
 	if len(s) > maxDescription {
-		s = s[:maxDescription] + "..."
+		i := maxDescription
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i-- // cut at a character boundary: the message stays valid UTF-8
+		}
+		s = s[:i] + "..."
 	}
 	return s
 }

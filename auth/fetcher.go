@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/typedgraph/graph/internal/redact"
 	"github.com/typedgraph/graph/internal/uuid"
 )
 
@@ -192,8 +193,7 @@ func (c *ClientCredentials) attempt(ctx context.Context, claims string, n int) (
 		c.log(ctx, n, resp.StatusCode, start, requestID, nil)
 		return tok, false, nil
 	}
-	e := parseErrorResponse(resp.StatusCode, resp.Header, body, c.clock.Now())
-	scrubFields(e, secret)
+	e := parseErrorResponse(resp.StatusCode, resp.Header, body, c.clock.Now(), secret)
 	c.log(ctx, n, resp.StatusCode, start, requestID, e)
 	return nil, retryableStatus(resp.StatusCode), e
 }
@@ -217,24 +217,13 @@ func (c *ClientCredentials) log(ctx context.Context, attempt, status int, start 
 	c.logger.LogAttrs(ctx, level, "auth: token request", attrs...)
 }
 
-// scrubFields removes the secret or assertion from everything the server
-// said, in case a misbehaving endpoint echoes it back.
-func scrubFields(e *Error, secret string) {
-	if secret == "" {
-		return
-	}
-	for _, p := range []*string{&e.Code, &e.Description, &e.Timestamp, &e.TraceID, &e.CorrelationID, &e.ErrorURI} {
-		*p = strings.ReplaceAll(*p, secret, redacted)
-	}
-}
-
 // scrubError returns err, or a stand-in with the secret cut out when err's
 // text contains it.
 func scrubError(err error, secret string) error {
 	if secret == "" || !strings.Contains(err.Error(), secret) {
 		return err
 	}
-	return scrubbedError{msg: strings.ReplaceAll(err.Error(), secret, redacted)}
+	return scrubbedError{msg: redact.Text(err.Error(), 0, secret)}
 }
 
 // scrubbedError deliberately does not unwrap: the wrapped error's text holds

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // This file holds the token endpoint's wire formats: the success body, the
@@ -16,6 +18,15 @@ import (
 // maxBody caps how much of a token endpoint response is read. Real responses
 // are a few kilobytes; anything larger is refused, not buffered.
 const maxBody = 1 << 20
+
+// MinTokenLifetime is the shortest token lifetime this package accepts. A
+// token that expires sooner cannot outlive the margins the Cache keeps before
+// expiry: every call would fetch a token and go out with one already expired
+// locally. A token response with a shorter expires_in (or JWT lifetime) is an
+// *Error wrapping ErrInvalidResponse, and a Cache refuses such a token from
+// any source, saying so in its error. Real tokens live an hour or more; test
+// fakes issue tokens of a second or two to exercise refresh.
+const MinTokenLifetime = time.Second
 
 // maxLifetime bounds expires_in and friends; larger values are bogus and
 // would overflow time arithmetic.
@@ -104,6 +115,9 @@ func parseTokenResponse(header http.Header, body []byte, sentAt time.Time) (*Tok
 	if !ok {
 		return nil, invalidResponse(status, "no expires_in and no readable exp")
 	}
+	if lifetime < MinTokenLifetime {
+		return nil, invalidResponse(status, "token lifetime %v is shorter than the least usable, %v", lifetime, MinTokenLifetime)
+	}
 	if lifetime > maxLifetime {
 		lifetime = maxLifetime
 	}
@@ -144,8 +158,11 @@ type errorResponse struct {
 }
 
 // parseErrorResponse builds the typed error for a non-200 answer. The body is
-// read only for its documented fields; it is never kept or echoed.
-func parseErrorResponse(status int, header http.Header, body []byte, now time.Time) *Error {
+// read only for its documented fields; it is never kept or echoed. Each field
+// goes through redact: bounded, without control characters, and with secrets
+// (the client secret or assertion the request carried) replaced, in case a
+// misbehaving endpoint echoes them back.
+func parseErrorResponse(status int, header http.Header, body []byte, now time.Time, secrets ...string) *Error {
 	e := &Error{StatusCode: status, RetryAfter: parseRetryAfter(header.Get("Retry-After"), now)}
 	var r errorResponse
 	trimmed := bytes.TrimSpace(body)
@@ -158,16 +175,17 @@ func parseErrorResponse(status int, header http.Header, body []byte, now time.Ti
 		}
 		return e
 	}
-	e.Code = cleanLine(r.Error, 100)
-	e.Description = clean(r.Description, 4096)
+	line := func(s string, limit int) string { return redact.Line(s, limit, secrets...) }
+	e.Code = line(r.Error, 100)
+	e.Description = redact.Text(r.Description, 4096, secrets...)
 	e.ErrorCodes = r.ErrorCodes
 	if len(e.ErrorCodes) > 16 {
 		e.ErrorCodes = e.ErrorCodes[:16]
 	}
-	e.Timestamp = cleanLine(r.Timestamp, 64)
-	e.TraceID = cleanLine(r.TraceID, 64)
-	e.CorrelationID = cleanLine(r.CorrelationID, 64)
-	e.ErrorURI = cleanLine(r.ErrorURI, 512)
+	e.Timestamp = line(r.Timestamp, 64)
+	e.TraceID = line(r.TraceID, 64)
+	e.CorrelationID = line(r.CorrelationID, 64)
+	e.ErrorURI = line(r.ErrorURI, 512)
 	return e
 }
 
@@ -177,33 +195,6 @@ type errorString string
 
 func (e errorString) Error() string        { return string(e) }
 func (e errorString) Is(target error) bool { return target == ErrInvalidResponse }
-
-// clean bounds a server-provided string and strips control characters other
-// than line breaks, so it cannot forge log lines or flood an error message.
-func clean(s string, limit int) string {
-	if len(s) > limit {
-		s = s[:limit]
-	}
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return r
-		}
-		if r < 0x20 || r == 0x7f {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-// cleanLine is clean for single-line fields: line breaks go too.
-func cleanLine(s string, limit int) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		return r
-	}, clean(s, limit))
-}
 
 // maxRetryAfter bounds a Retry-After the token endpoint sends; a garbage or
 // absurd value is clamped, never trusted blindly.

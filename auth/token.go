@@ -96,12 +96,15 @@ type Invalidator interface {
 // for tests and for callers who obtain tokens themselves. The token has no
 // known expiry (zero ExpiresOn), so a Cache never refreshes it.
 func StaticTokenSource(token string) TokenSource {
-	return staticSource{t: &Token{AccessToken: token}}
+	t := &Token{AccessToken: token}
+	return staticSource{t: func() *Token { return t }}
 }
 
-type staticSource struct{ t *Token }
+// staticSource keeps its token behind a function, for the reason clientSecret does: a *Token in a
+// field would print whole through a caller's struct that holds the source in an unexported field.
+type staticSource struct{ t func() *Token }
 
-func (s staticSource) Token(ctx context.Context) (*Token, error) { return s.t, nil }
+func (s staticSource) Token(ctx context.Context) (*Token, error) { return s.t(), nil }
 
 func (s staticSource) String() string             { return "auth.StaticTokenSource(REDACTED)" }
 func (s staticSource) GoString() string           { return s.String() }

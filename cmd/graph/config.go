@@ -10,6 +10,7 @@ import (
 	"github.com/typedgraph/graph"
 	"github.com/typedgraph/graph/auth"
 	"github.com/typedgraph/graph/graphtest"
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // The environment variables graph reads: exactly those of graph.ConfigFromEnv (the Azure SDKs'
@@ -101,7 +102,7 @@ func (c *cli) lookup(f *connFlags, cmd string) (vals, from map[string]string, er
 	case f.secretFile != "":
 		b, err := readFileLimited(f.secretFile, maxSecretFileBytes)
 		if err != nil {
-			return nil, nil, usagef(cmd, "--client-secret-file: %v", err)
+			return nil, nil, usagef(cmd, "--client-secret-file: %s (the flag takes the path of a file holding the secret)", redact.FileError(f.secretFile, err))
 		}
 		secret := strings.TrimSpace(string(b))
 		if secret == "" {

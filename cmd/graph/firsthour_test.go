@@ -254,7 +254,8 @@ func TestErrorWording(t *testing.T) {
 		return true
 	})
 	r := runCLI(t, invocation{env: fakeEnv(f)}, "users", "list", "--timeout", "1500ms")
-	want := regexp.MustCompile(`^graph: gave up after --timeout 1.5s: 503 serviceNotAvailable: Try again later\. \(request-id [0-9a-f-]+\) after [0-9] attempts; stopped waiting to retry: context deadline exceeded\n$`)
+	// Usually two attempts fit in 1.5 s; on a busy machine (a slow token request) one, or none.
+	want := regexp.MustCompile(`^graph: gave up after --timeout 1.5s: (503 serviceNotAvailable: Try again later\. \(request-id [0-9a-f-]+\)( after [0-9] attempts)?; stopped waiting to retry: )?context deadline exceeded\n$`)
 	if r.code != exitError || !want.MatchString(r.stderr) {
 		t.Errorf("--timeout over 503s: exit %d, stderr %q", r.code, r.stderr)
 	}

@@ -157,9 +157,10 @@ func (m *merger) filterItem(path string, item *yaml.Node) *yaml.Node {
 
 func (m *merger) mergePaths(ex, nw *yaml.Node) error {
 	var add []*yaml.Node
+	exIdx := mapIndex(ex) // not mapGet per path: quadratic for large specs
 	for i := 0; i+1 < len(nw.Content); i += 2 {
 		path, item := nw.Content[i].Value, nw.Content[i+1]
-		exItem := mapGet(ex, path)
+		exItem := exIdx[path]
 		if exItem == nil {
 			if f := m.filterItem(path, item); f != nil {
 				add = append(add, nw.Content[i], f)
@@ -194,9 +195,10 @@ func (m *merger) mergePaths(ex, nw *yaml.Node) error {
 // adds or compares entries.
 func (m *merger) mergeLevel(ex, nw *yaml.Node, where string, depth int) error {
 	var add []*yaml.Node
+	exIdx := mapIndex(ex) // not mapGet per entry: quadratic for large specs
 	for i := 0; i+1 < len(nw.Content); i += 2 {
 		k, v := nw.Content[i].Value, nw.Content[i+1]
-		e := mapGet(ex, k)
+		e := exIdx[k]
 		switch {
 		case e == nil:
 			add = append(add, nw.Content[i], v)

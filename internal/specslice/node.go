@@ -24,6 +24,22 @@ func mapGet(m *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
+// mapIndex returns m's entries by key (the first of a repeated key, as mapGet finds it), for lookups
+// in large mappings: one mapGet costs a scan of the mapping, and a scan per component of a document
+// with thousands of them is quadratic.
+func mapIndex(m *yaml.Node) map[string]*yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	idx := make(map[string]*yaml.Node, len(m.Content)/2)
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if _, dup := idx[m.Content[i].Value]; !dup {
+			idx[m.Content[i].Value] = m.Content[i+1]
+		}
+	}
+	return idx
+}
+
 // mapSet replaces the value of key in place, or appends the entry.
 func mapSet(m *yaml.Node, key string, v *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
@@ -227,6 +243,21 @@ func hasAlias(n *yaml.Node) bool {
 	}
 	for _, c := range n.Content {
 		if hasAlias(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// deeperThan reports whether the tree nests more than limit levels below n. Every walk over a
+// document (and the output's indentation, two spaces a level) grows with its depth, so Slice and Merge
+// refuse documents deeper than any real description is.
+func deeperThan(n *yaml.Node, limit int) bool {
+	if limit < 0 {
+		return true
+	}
+	for _, c := range n.Content {
+		if deeperThan(c, limit-1) {
 			return true
 		}
 	}

@@ -112,6 +112,14 @@ var sharedParams = map[string]string{
 	"header ConsistencyLevel": "ConsistencyLevel",
 }
 
+// Bounds that keep Slice's time and output linear in its input, whatever the input. Microsoft's
+// descriptions nest about 12 levels and a slice of them has a few notes.
+const (
+	maxDepth    = 64   // levels of YAML nesting in a document
+	maxNotes    = 1000 // notes kept; the rest are counted in one last note
+	maxNoteSize = 1024 // bytes of one note
+)
+
 // componentOrder is the order component kinds are written in; others follow, sorted.
 var componentOrder = []string{"schemas", "responses", "parameters", "requestBodies"}
 
@@ -121,11 +129,14 @@ type compRef struct{ kind, name string }
 type slicer struct {
 	opt       Options
 	srcComps  *yaml.Node                       // the input's components mapping
+	srcIndex  map[string]map[string]*yaml.Node // kind -> name -> the input's component, built on first use
+	work      int                              // entries examined finding components: linear in the input
 	out       map[string]map[string]*yaml.Node // kind -> name -> normalised component
 	queued    map[compRef]bool
 	pending   []compRef
 	entity    map[string]bool // memo of isEntity
 	notes     map[string]bool
+	cutNotes  int               // notes past maxNotes, counted rather than kept
 	opIDs     map[string]string // "METHOD /path" -> operationId, for overrides and the report
 	usedOver  map[string]bool
 	fromCSDL  map[string]*yaml.Node // schemas written from Options.CSDL because the input lacks them
@@ -135,6 +146,10 @@ type slicer struct {
 
 // Slice cuts the operations matching opt.Paths out of the OpenAPI document src, with everything
 // they reference, and applies the normalisation rules of api/README.md. src is not modified.
+//
+// Its time and output are linear in the size of src: components are found through an index, a
+// document nested deeper than any real description is refused, and notes are bounded in number and
+// length.
 func Slice(src []byte, opt Options) (*Result, error) {
 	if len(opt.Paths) == 0 {
 		return nil, errorf("options", "no path pattern given")
@@ -232,6 +247,9 @@ func Slice(src []byte, opt Options) (*Result, error) {
 	res.FromCSDL = s.added
 	sort.Strings(res.FromCSDL)
 	sort.Strings(res.Notes)
+	if s.cutNotes > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("... and %d more notes", s.cutNotes))
+	}
 	return res, nil
 }
 
@@ -245,6 +263,9 @@ func parseDoc(src []byte, where string) (*yaml.Node, error) {
 	}
 	if hasAlias(doc.Content[0]) {
 		return nil, errorf(where, "YAML anchors and aliases are not supported")
+	}
+	if deeperThan(doc.Content[0], maxDepth) {
+		return nil, errorf(where, "nested more than %d levels deep (Microsoft's descriptions nest about a dozen)", maxDepth)
 	}
 	return doc.Content[0], nil
 }
@@ -287,12 +308,33 @@ func (s *slicer) useRef(ref, where string) {
 	s.use(kind, name)
 }
 
-func (s *slicer) note(n string) { s.notes[n] = true }
+// note records a note, cut to maxNoteSize; past maxNotes distinct notes it only counts them.
+func (s *slicer) note(n string) {
+	if len(n) > maxNoteSize {
+		n = strings.ToValidUTF8(n[:maxNoteSize-3], "") + "..."
+	}
+	if !s.notes[n] && len(s.notes) >= maxNotes {
+		s.cutNotes++
+		return
+	}
+	s.notes[n] = true
+}
 
 // source returns the input's component, or for a schema the input lacks the one written from
-// Options.CSDL (rule 17).
+// Options.CSDL (rule 17), nil when there is neither. Lookups in the input go through an index of each
+// kind, so that resolving every reference of a document stays linear in its size.
 func (s *slicer) source(kind, name string) *yaml.Node {
-	n := mapGet(mapGet(s.srcComps, kind), name)
+	if s.srcIndex == nil {
+		s.srcIndex = map[string]map[string]*yaml.Node{}
+	}
+	idx, ok := s.srcIndex[kind]
+	if !ok {
+		idx = mapIndex(mapGet(s.srcComps, kind))
+		s.srcIndex[kind] = idx
+		s.work += len(idx)
+	}
+	s.work++
+	n := idx[name]
 	if n == nil && kind == "schemas" && s.opt.CSDL != nil {
 		n = s.csdlSource(name)
 	}
