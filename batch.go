@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/typedgraph/graph/internal/redact"
 )
 
 // BatchRequest is one request of Client.Batch. Build Request exactly as for a single call, with the
@@ -240,7 +242,8 @@ func (p *batchPlan) chainSize(h int) int {
 type outcome struct {
 	items     []int // positions of the items sent, chain order for a chain
 	responses []wireResponse
-	err       error // the $batch request failed as a whole
+	err       error  // the $batch request failed as a whole
+	secret    string // the token the $batch carried, redacted from the items' errors and log lines
 }
 
 // run sends the plan's items until each has a final response. Rounds: send every ready chain (packing
@@ -359,45 +362,47 @@ func (p *batchPlan) sendRound(ctx context.Context, batches [][]int, parallel int
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			responses, err := p.c.sendBatch(ctx, wires)
-			out[i] = outcome{items: b, responses: responses, err: err}
+			responses, secret, err := p.c.sendBatch(ctx, wires)
+			out[i] = outcome{items: b, responses: responses, err: err, secret: secret}
 		}()
 	}
 	wg.Wait()
 	return out
 }
 
-// sendBatch POSTs one $batch and reads its answer.
-func (c *Client) sendBatch(ctx context.Context, wires []wireRequest) ([]wireResponse, error) {
+// sendBatch POSTs one $batch and reads its answer. It also returns the token the $batch carried (as
+// redact.Secret gives it), for the items' errors to redact.
+func (c *Client) sendBatch(ctx context.Context, wires []wireRequest) ([]wireResponse, string, error) {
 	body, err := batchBody(wires)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.server+"$batch", bytes.NewReader(body))
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	resp, err := c.send(ctx, req)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer resp.Body.Close()
+	secret := redact.Secret(req.Header.Get("Authorization"))
 	if !isJSON(canonicalGet(resp.Header, "Content-Type")) {
-		return nil, unexpected(resp, "the body is not JSON")
+		return nil, secret, unexpected(resp, "the body is not JSON")
 	}
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return nil, bodyError(resp, err) // ctx's error, ErrBodyTooLarge or an *UnexpectedResponseError
+		return nil, secret, bodyError(resp, err) // ctx's error, ErrBodyTooLarge or an *UnexpectedResponseError
 	}
 	responses, err := parseBatchResponse(data)
 	if err != nil {
 		e := unexpected(resp, "malformed $batch answer: "+err.Error())
 		e.Err = err
-		return nil, e
+		return nil, secret, e
 	}
-	return responses, nil
+	return responses, secret, nil
 }
 
 // settle records what one $batch brought back. It returns the items to send again: each is to be
@@ -418,7 +423,7 @@ func (p *batchPlan) settle(ctx context.Context, o outcome, policy RetryPolicy, v
 			it.resp.Err = &UnexpectedResponseError{StatusCode: http.StatusOK, Reason: "the $batch answer has no response for this request"}
 			it.done = true
 			if chain {
-				p.failRest(o.items[n+1:], byID)
+				p.failRest(o.items[n+1:], byID, o.secret)
 				return nil
 			}
 			continue
@@ -430,12 +435,12 @@ func (p *batchPlan) settle(ctx context.Context, o outcome, policy RetryPolicy, v
 			it.done = true
 			continue
 		}
-		gerr := parseError(w.Status, h, it.resp.Body)
+		gerr := parseError(w.Status, h, it.resp.Body, o.secret)
 		gerr.Method, gerr.Path, gerr.Attempts = it.wire.Method, it.path, it.resp.Attempts
 		it.resp.Err = gerr
 		if retryableStatus(w.Status, it.wire.Method) && it.retries < policy.MaxRetries {
 			if delay, ok := policy.retryDelay(h, it.retries+1, it.waited); ok {
-				p.logThrottled(ctx, it, delay, h)
+				p.logThrottled(ctx, it, delay, h, o.secret)
 				it.retries++
 				it.waited += delay
 				it.readyAt = vt + delay
@@ -448,7 +453,7 @@ func (p *batchPlan) settle(ctx context.Context, o outcome, policy RetryPolicy, v
 		}
 		it.done = true
 		if chain {
-			p.failRest(o.items[n+1:], byID)
+			p.failRest(o.items[n+1:], byID, o.secret)
 			return nil
 		}
 	}
@@ -456,7 +461,7 @@ func (p *batchPlan) settle(ctx context.Context, o outcome, policy RetryPolicy, v
 }
 
 // logThrottled warns, as single calls do, that Graph throttled a request of the batch.
-func (p *batchPlan) logThrottled(ctx context.Context, it *batchItem, delay time.Duration, h http.Header) {
+func (p *batchPlan) logThrottled(ctx context.Context, it *batchItem, delay time.Duration, h http.Header, secret string) {
 	logger := p.c.doer.logger
 	if logger == nil || it.resp.StatusCode != http.StatusTooManyRequests {
 		return
@@ -464,7 +469,7 @@ func (p *batchPlan) logThrottled(ctx context.Context, it *batchItem, delay time.
 	logger.LogAttrs(ctx, slog.LevelWarn, "graph: throttled",
 		slog.String("method", it.wire.Method), slog.String("path", it.path), slog.String("batch_id", it.wire.ID),
 		slog.Duration("retry_after", delay), slog.Int("attempt", it.resp.Attempts),
-		slog.String("request_id", h.Get("request-id")))
+		slog.String("request_id", redact.Line(h.Get("request-id"), maxIDLen, secret)))
 }
 
 // fail ends items that a $batch request failing as a whole left without an answer.
@@ -478,7 +483,7 @@ func (p *batchPlan) fail(items []int, err error) {
 
 // failRest gives the items after a chain's failed item their final answer: Graph's 424 when it sent
 // one, else a 424 of our own, since they will not be sent.
-func (p *batchPlan) failRest(rest []int, byID map[string]*wireResponse) {
+func (p *batchPlan) failRest(rest []int, byID map[string]*wireResponse, secret string) {
 	for _, k := range rest {
 		it := &p.items[k]
 		it.done = true
@@ -490,7 +495,7 @@ func (p *batchPlan) failRest(rest []int, byID map[string]*wireResponse) {
 		}
 		it.resp.Err = &Error{StatusCode: http.StatusFailedDependency, Code: "FailedDependency",
 			Message: "a request this one depends on failed", Method: it.wire.Method, Path: it.path, Attempts: it.resp.Attempts}
-		if gerr := parseError(it.resp.StatusCode, it.resp.Header, it.resp.Body); gerr.Code != "" {
+		if gerr := parseError(it.resp.StatusCode, it.resp.Header, it.resp.Body, secret); gerr.Code != "" {
 			gerr.Method, gerr.Path, gerr.Attempts = it.wire.Method, it.path, it.resp.Attempts
 			it.resp.Err = gerr
 		}

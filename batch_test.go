@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -548,5 +549,27 @@ func TestBatchStaysUnderFourMegabytes(t *testing.T) {
 	}
 	if len(f.requests()) != 2 {
 		t.Error("the chain was sent")
+	}
+}
+
+func TestBatchItemErrorsNeverCarryTheToken(t *testing.T) {
+	f := newFakeGraph(t, func(w http.ResponseWriter, r *http.Request) {
+		echo, _ := json.Marshal(strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")) // a hostile or broken peer echoes the token
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"responses":[{"id":"1","status":400,"headers":{"request-id":` + string(echo) +
+			`,"Content-Type":"application/json"},"body":{"error":{"code":"BadRequest","message":` + string(echo) + `}}}]}`))
+	})
+	c := newTestClient(t, f.URL+"/v1.0")
+	req, _ := gen.NewGetUserRequest(c.BaseURL(), "u1", nil)
+	resps, err := c.Batch(context.Background(), []graph.BatchRequest{{Request: req}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gerr *graph.Error
+	if !errors.As(resps[0].Err, &gerr) || gerr.StatusCode != 400 {
+		t.Fatalf("err = %v", resps[0].Err)
+	}
+	if msg := fmt.Sprintf("%v %+v", gerr, *gerr); strings.Contains(msg, testToken) {
+		t.Errorf("the error carries the token: %s", msg)
 	}
 }
