@@ -56,7 +56,7 @@ func TestBatchThousandGetUsers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := fake.GraphHTTPRequests(); n != 50 {
+	if n := fake.GraphRequests(); n != 50 {
 		t.Errorf("%d HTTP requests to Graph, want 50", n)
 	}
 	if n, m := fake.Requests(graphtest.OpBatch), fake.Requests(graphtest.OpGetUser); n != 50 || m != 1000 {

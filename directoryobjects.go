@@ -333,13 +333,3 @@ func jsonKind(data []byte) string {
 	}
 	return "number"
 }
-
-// directoryItemPage is one page of a collection of directory objects.
-type directoryItemPage struct {
-	ODataNextLink Nullable[string] `json:"@odata.nextLink"`
-	Value         []DirectoryItem  `json:"value"`
-}
-
-func splitDirectoryItems(p *directoryItemPage) ([]DirectoryItem, Nullable[string]) {
-	return p.Value, p.ODataNextLink
-}

@@ -71,8 +71,10 @@
 //	go doc github.com/typedgraph/graph/gen.MicrosoftGraphGroup
 //
 // A field is named after its property (displayName is DisplayName). Properties Graph allows to be
-// null are Nullable[T]: unset (left out of a request), null, or a value; build them with Value and
-// Null, read them with Get. Other optional properties are pointers; Ptr fills them. The query
+// null are Nullable[T]: unset (the zero value, left out of a request), null, or a value; build them
+// with Value and Null, read them with Get or GetOrEmpty (package nullable). Collections are slices: nil
+// is left out, an empty slice is sent as []. %+v of a model prints only the properties set. Other
+// optional properties are pointers; Ptr fills them. The query
 // options of each call (Select, Filter, Top, ConsistencyLevel, ...) are the fields of its Params
 // type: go doc github.com/typedgraph/graph/gen.ListUsersParams.
 //

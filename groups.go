@@ -70,9 +70,7 @@ func (c *Client) Groups(ctx context.Context, params *ListGroupsParams) iter.Seq2
 			yield(Group{}, err)
 			return
 		}
-		pages(ctx, c, req, func(p *GroupCollectionResponse) ([]Group, Nullable[string]) {
-			return p.Value, p.ODataNextLink
-		})(yield)
+		pages[Group](ctx, c, req)(yield)
 	}
 }
 
@@ -87,7 +85,7 @@ func (c *Client) GroupMembers(ctx context.Context, groupID string, params *ListG
 			yield(DirectoryItem{}, err)
 			return
 		}
-		pages(ctx, c, req, splitDirectoryItems)(yield)
+		pages[DirectoryItem](ctx, c, req)(yield)
 	}
 }
 

@@ -22,6 +22,10 @@ import (
 // each user's JSON the first time it serves it, which grew the heap by 33 MB over the run (measured)
 // whatever the client does. $top=999 keeps the run to about 100 requests.
 //
+// The bound is on the live heap (HeapAlloc after a GC). HeapInuse, the spans holding any live object,
+// is logged and bounded more loosely (4 MB): it also moves with how allocations fall into spans, and
+// the item-by-item page decoding measured +1.9 MB of it over the run with the live heap flat (+0.1 MB).
+//
 // It runs under the race detector too (about 6 s there, 2 s without): CI runs only go test -race, and
 // a memory goal CI never checks is not a goal. The detector's shadow memory lies outside the Go heap,
 // so HeapInuse stays a measure of the client there as well (measured flat, growth under 1.1 MB).
@@ -34,7 +38,7 @@ func TestUsersStreamingMemoryIsFlat(t *testing.T) {
 	params := &graph.ListUsersParams{Top: graph.Ptr(999), Select: []string{"id", "displayName"}}
 
 	checkpoints := map[int]bool{10_000: true, 50_000: true, total: true}
-	inuse := map[int]uint64{}
+	inuse, live := map[int]uint64{}, map[int]uint64{}
 	n := 0
 	var last string
 	for u, err := range client.Users(context.Background(), params) {
@@ -50,7 +54,7 @@ func TestUsersStreamingMemoryIsFlat(t *testing.T) {
 			runtime.GC()
 			var ms runtime.MemStats
 			runtime.ReadMemStats(&ms)
-			inuse[n] = ms.HeapInuse
+			inuse[n], live[n] = ms.HeapInuse, ms.HeapAlloc
 		}
 	}
 	if n != total {
@@ -60,9 +64,14 @@ func TestUsersStreamingMemoryIsFlat(t *testing.T) {
 		t.Errorf("%d page requests, want %d", got, (total+998)/999)
 	}
 	const mb = 1 << 20
+	t.Logf("live heap: %.1f MB at 10k, %.1f MB at 50k, %.1f MB at 100k users",
+		float64(live[10_000])/mb, float64(live[50_000])/mb, float64(live[total])/mb)
 	t.Logf("heap in use: %.1f MB at 10k, %.1f MB at 50k, %.1f MB at 100k users",
 		float64(inuse[10_000])/mb, float64(inuse[50_000])/mb, float64(inuse[total])/mb)
-	if growth := int64(inuse[total]) - int64(inuse[10_000]); growth > 2*mb {
-		t.Errorf("heap in use grew by %.1f MB from 10k to 100k users streamed, want under 2 MB", float64(growth)/mb)
+	if growth := int64(live[total]) - int64(live[10_000]); growth > 2*mb {
+		t.Errorf("live heap grew by %.1f MB from 10k to 100k users streamed, want under 2 MB", float64(growth)/mb)
+	}
+	if growth := int64(inuse[total]) - int64(inuse[10_000]); growth > 4*mb {
+		t.Errorf("heap in use grew by %.1f MB from 10k to 100k users streamed, want under 4 MB", float64(growth)/mb)
 	}
 }

@@ -1,11 +1,10 @@
 package graph
 
 // This file is the one paging implementation: every collection iterator follows @odata.nextLink
-// through pages, and every page is fetched and decoded by getJSON.
+// through pages, and every page is fetched and decoded by getPage (pagedecode.go).
 
 import (
 	"context"
-	"encoding/json"
 	"hash/maphash"
 	"io"
 	"iter"
@@ -17,9 +16,9 @@ import (
 	"github.com/typedgraph/graph/internal/redact"
 )
 
-// pages iterates the items of a paged collection, starting with first. P is the page type, and split
-// returns a page's items and its @odata.nextLink.
-func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split func(*P) ([]T, Nullable[string])) iter.Seq2[T, error] {
+// pages iterates the items of a paged collection, decoded into T, starting with first. Each page is
+// read by getPage, which yields its items one at a time.
+func pages[T any](ctx context.Context, c *Client, first *http.Request) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if ctx == nil {
@@ -33,23 +32,12 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 		seed := maphash.MakeSeed()
 		followed := map[uint64]struct{}{maphash.String(seed, first.URL.String()): {}}
 		for {
-			page, err := getJSON[P](ctx, c, req)
+			link, more, err := getPage(ctx, c, req, yield)
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			items, next := split(page)
-			for i := range items {
-				if !yield(items[i], nil) {
-					return
-				}
-			}
-			// IsSpecified and IsNull, not Get: Get allocates an error for the absent link of the last page.
-			if !next.IsSpecified() || next.IsNull() {
-				return
-			}
-			link := next.MustGet()
-			if link == "" {
+			if !more || link == "" {
 				return
 			}
 			u, err := c.nextLink(link)
@@ -73,26 +61,6 @@ func pages[P, T any](ctx context.Context, c *Client, first *http.Request, split 
 			}
 		}
 	}
-}
-
-// getJSON sends req and decodes a JSON body into a new P.
-func getJSON[P any](ctx context.Context, c *Client, req *http.Request) (*P, error) {
-	resp, err := c.send(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		drain(resp.Body, resp.ContentLength)
-		resp.Body.Close()
-	}()
-	if !isJSON(canonicalGet(resp.Header, "Content-Type")) {
-		return nil, unexpected(resp, "the body is not JSON")
-	}
-	p := new(P)
-	if err := json.NewDecoder(resp.Body).Decode(p); err != nil {
-		return nil, bodyError(resp, err)
-	}
-	return p, nil
 }
 
 func unexpected(resp *http.Response, reason string) *UnexpectedResponseError {

@@ -1,6 +1,6 @@
 package graph
 
-// This file is the one error model for the body of a 2xx answer, shared by the iterators (getJSON) and
+// This file is the one error model for the body of a 2xx answer, shared by the iterators (getPage) and
 // the typed calls (the generated client's ResponseError hook, set by NewClient).
 
 import (

@@ -20,6 +20,8 @@ var updateTemplate = flag.Bool("update-template", false, "rewrite api/templates/
 var templatePatches = map[string][][2]string{
 	"client.tmpl":                clientTemplatePatch,
 	"client-with-responses.tmpl": clientWithResponsesTemplatePatch,
+	"imports.tmpl":               importsTemplatePatch,
+	"typedef.tmpl":               typedefTemplatePatch,
 }
 
 // clientTemplatePatch changes the request builders.

@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/oapi-codegen/nullable"
-
 	"github.com/typedgraph/graph/gen"
+	"github.com/typedgraph/graph/nullable"
 )
 
 // Friendly names for the generated types most programs touch. They are aliases: a graph.User is a
@@ -94,16 +93,18 @@ type (
 	// Its fields are those of [gen.ListUserMemberOfParams]: go doc github.com/typedgraph/graph/gen.ListUserMemberOfParams
 	ListUserMemberOfParams = gen.ListUserMemberOfParams
 
-	// Nullable is a property that can be unset, explicitly null, or hold a value. Unset properties are
-	// left out of request bodies; null ones are sent as JSON null, which clears them in a PATCH.
+	// Nullable is a property that can be unset (its zero value), explicitly null, or hold a value.
+	// Unset properties are left out of request bodies; null ones are sent as JSON null, which clears
+	// them in an update. Read one with Get (an error when there is no value) or GetOrEmpty; build one
+	// with Value or Null. See package nullable.
 	Nullable[T any] = nullable.Nullable[T]
 )
 
 // Value returns a Nullable holding v.
-func Value[T any](v T) Nullable[T] { return nullable.NewNullableWithValue(v) }
+func Value[T any](v T) Nullable[T] { return nullable.Value(v) }
 
 // Null returns a Nullable that is explicitly null: sent as JSON null, it clears a property.
-func Null[T any]() Nullable[T] { return nullable.NewNullNullable[T]() }
+func Null[T any]() Nullable[T] { return nullable.Null[T]() }
 
 // Ptr returns a pointer to v, for the non-nullable optional properties (User.ID, User.Birthday, ...).
 func Ptr[T any](v T) *T { return &v }
@@ -125,9 +126,7 @@ func (c *Client) Users(ctx context.Context, params *ListUsersParams) iter.Seq2[U
 			yield(User{}, err)
 			return
 		}
-		pages(ctx, c, req, func(p *UserCollectionResponse) ([]User, Nullable[string]) {
-			return p.Value, p.ODataNextLink
-		})(yield)
+		pages[User](ctx, c, req)(yield)
 	}
 }
 
@@ -142,7 +141,7 @@ func (c *Client) UserMemberOf(ctx context.Context, userID string, params *ListUs
 			yield(DirectoryItem{}, err)
 			return
 		}
-		pages(ctx, c, req, splitDirectoryItems)(yield)
+		pages[DirectoryItem](ctx, c, req)(yield)
 	}
 }
 

@@ -15,9 +15,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/oapi-codegen/nullable"
 	"github.com/oapi-codegen/runtime"
 	openapi_types "github.com/oapi-codegen/runtime/types"
+	"github.com/typedgraph/graph/nullable"
 )
 
 // Defines values for MicrosoftGraphAutomaticRepliesStatus.
@@ -178,15 +178,23 @@ func (e MicrosoftGraphUserPurpose) Valid() bool {
 
 // BaseCollectionPaginationCountResponse defines model for BaseCollectionPaginationCountResponse.
 type BaseCollectionPaginationCountResponse struct {
-	ODataCount    nullable.Nullable[int64]  `json:"@odata.count,omitempty"`
-	ODataNextLink nullable.Nullable[string] `json:"@odata.nextLink,omitempty"`
+	ODataCount    nullable.Nullable[int64]  `json:"@odata.count,omitzero"`
+	ODataNextLink nullable.Nullable[string] `json:"@odata.nextLink,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v BaseCollectionPaginationCountResponse) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // BaseDeltaFunctionResponse defines model for BaseDeltaFunctionResponse.
 type BaseDeltaFunctionResponse struct {
-	ODataDeltaLink nullable.Nullable[string] `json:"@odata.deltaLink,omitempty"`
-	ODataNextLink  nullable.Nullable[string] `json:"@odata.nextLink,omitempty"`
+	ODataDeltaLink nullable.Nullable[string] `json:"@odata.deltaLink,omitzero"`
+	ODataNextLink  nullable.Nullable[string] `json:"@odata.nextLink,omitzero"`
 }
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v BaseDeltaFunctionResponse) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 // ODataCountResponse defines model for ODataCountResponse.
 type ODataCountResponse = int32
@@ -196,29 +204,47 @@ type ReferenceCreate struct {
 	ODataID *string `json:"@odata.id,omitempty"`
 }
 
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v ReferenceCreate) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
+
 // MicrosoftGraphODataErrorsErrorDetails defines model for microsoft.graph.ODataErrors.ErrorDetails.
 type MicrosoftGraphODataErrorsErrorDetails struct {
 	Code    string                    `json:"code"`
 	Message string                    `json:"message"`
-	Target  nullable.Nullable[string] `json:"target,omitempty"`
+	Target  nullable.Nullable[string] `json:"target,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphODataErrorsErrorDetails) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphODataErrorsInnerError defines model for microsoft.graph.ODataErrors.InnerError.
 type MicrosoftGraphODataErrorsInnerError struct {
-	ClientRequestID nullable.Nullable[string] `json:"client-request-id,omitempty"`
+	ClientRequestID nullable.Nullable[string] `json:"client-request-id,omitzero"`
 
 	// Date When the error happened. Graph sends it without a UTC offset (2021-07-02T01:40:19), which is not an RFC 3339 date-time, so it stays a plain string.
-	Date      nullable.Nullable[string] `json:"date,omitempty"`
-	RequestID nullable.Nullable[string] `json:"request-id,omitempty"`
+	Date      nullable.Nullable[string] `json:"date,omitzero"`
+	RequestID nullable.Nullable[string] `json:"request-id,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphODataErrorsInnerError) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphODataErrorsMainError defines model for microsoft.graph.ODataErrors.MainError.
 type MicrosoftGraphODataErrorsMainError struct {
 	Code       string                                  `json:"code"`
-	Details    []MicrosoftGraphODataErrorsErrorDetails `json:"details,omitempty"`
+	Details    []MicrosoftGraphODataErrorsErrorDetails `json:"details,omitzero"`
 	InnerError *MicrosoftGraphODataErrorsInnerError    `json:"innerError,omitempty"`
 	Message    string                                  `json:"message"`
-	Target     nullable.Nullable[string]               `json:"target,omitempty"`
+	Target     nullable.Nullable[string]               `json:"target,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphODataErrorsMainError) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphODataErrorsODataError defines model for microsoft.graph.ODataErrors.ODataError.
@@ -226,39 +252,67 @@ type MicrosoftGraphODataErrorsODataError struct {
 	Error MicrosoftGraphODataErrorsMainError `json:"error"`
 }
 
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphODataErrorsODataError) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
+}
+
 // MicrosoftGraphAssignedLabel defines model for microsoft.graph.assignedLabel.
 type MicrosoftGraphAssignedLabel struct {
-	DisplayName nullable.Nullable[string] `json:"displayName,omitempty"`
-	LabelID     nullable.Nullable[string] `json:"labelId,omitempty"`
+	DisplayName nullable.Nullable[string] `json:"displayName,omitzero"`
+	LabelID     nullable.Nullable[string] `json:"labelId,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphAssignedLabel) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphAssignedLicense defines model for microsoft.graph.assignedLicense.
 type MicrosoftGraphAssignedLicense struct {
-	DisabledPlans []openapi_types.UUID                  `json:"disabledPlans,omitempty"`
-	SkuID         nullable.Nullable[openapi_types.UUID] `json:"skuId,omitempty"`
+	DisabledPlans []openapi_types.UUID                  `json:"disabledPlans,omitzero"`
+	SkuID         nullable.Nullable[openapi_types.UUID] `json:"skuId,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphAssignedLicense) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphAssignedPlan defines model for microsoft.graph.assignedPlan.
 type MicrosoftGraphAssignedPlan struct {
-	AssignedDateTime nullable.Nullable[time.Time]          `json:"assignedDateTime,omitempty"`
-	CapabilityStatus nullable.Nullable[string]             `json:"capabilityStatus,omitempty"`
-	Service          nullable.Nullable[string]             `json:"service,omitempty"`
-	ServicePlanID    nullable.Nullable[openapi_types.UUID] `json:"servicePlanId,omitempty"`
+	AssignedDateTime nullable.Nullable[time.Time]          `json:"assignedDateTime,omitzero"`
+	CapabilityStatus nullable.Nullable[string]             `json:"capabilityStatus,omitzero"`
+	Service          nullable.Nullable[string]             `json:"service,omitzero"`
+	ServicePlanID    nullable.Nullable[openapi_types.UUID] `json:"servicePlanId,omitzero"`
 }
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphAssignedPlan) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 // MicrosoftGraphAuthorizationInfo defines model for microsoft.graph.authorizationInfo.
 type MicrosoftGraphAuthorizationInfo struct {
-	CertificateUserIds []string `json:"certificateUserIds,omitempty"`
+	CertificateUserIds []string `json:"certificateUserIds,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphAuthorizationInfo) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphAutomaticRepliesSetting defines model for microsoft.graph.automaticRepliesSetting.
 type MicrosoftGraphAutomaticRepliesSetting struct {
-	ExternalAudience       nullable.Nullable[MicrosoftGraphExternalAudienceScope]  `json:"externalAudience,omitempty"`
-	ExternalReplyMessage   nullable.Nullable[string]                               `json:"externalReplyMessage,omitempty"`
-	InternalReplyMessage   nullable.Nullable[string]                               `json:"internalReplyMessage,omitempty"`
-	ScheduledEndDateTime   nullable.Nullable[MicrosoftGraphDateTimeTimeZone]       `json:"scheduledEndDateTime,omitempty"`
-	ScheduledStartDateTime nullable.Nullable[MicrosoftGraphDateTimeTimeZone]       `json:"scheduledStartDateTime,omitempty"`
-	Status                 nullable.Nullable[MicrosoftGraphAutomaticRepliesStatus] `json:"status,omitempty"`
+	ExternalAudience       nullable.Nullable[MicrosoftGraphExternalAudienceScope]  `json:"externalAudience,omitzero"`
+	ExternalReplyMessage   nullable.Nullable[string]                               `json:"externalReplyMessage,omitzero"`
+	InternalReplyMessage   nullable.Nullable[string]                               `json:"internalReplyMessage,omitzero"`
+	ScheduledEndDateTime   nullable.Nullable[MicrosoftGraphDateTimeTimeZone]       `json:"scheduledEndDateTime,omitzero"`
+	ScheduledStartDateTime nullable.Nullable[MicrosoftGraphDateTimeTimeZone]       `json:"scheduledStartDateTime,omitzero"`
+	Status                 nullable.Nullable[MicrosoftGraphAutomaticRepliesStatus] `json:"status,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphAutomaticRepliesSetting) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphAutomaticRepliesStatus defines model for microsoft.graph.automaticRepliesStatus.
@@ -270,7 +324,12 @@ type MicrosoftGraphCustomSecurityAttributeValue = map[string]interface{}
 // MicrosoftGraphDateTimeTimeZone defines model for microsoft.graph.dateTimeTimeZone.
 type MicrosoftGraphDateTimeTimeZone struct {
 	DateTime *string                   `json:"dateTime,omitempty"`
-	TimeZone nullable.Nullable[string] `json:"timeZone,omitempty"`
+	TimeZone nullable.Nullable[string] `json:"timeZone,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphDateTimeTimeZone) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphDayOfWeek defines model for microsoft.graph.dayOfWeek.
@@ -282,21 +341,46 @@ type MicrosoftGraphDelegateMeetingMessageDeliveryOptions string
 // MicrosoftGraphDirectoryObject defines model for microsoft.graph.directoryObject.
 type MicrosoftGraphDirectoryObject struct {
 	ODataType       *string                      `json:"@odata.type,omitempty"`
-	DeletedDateTime nullable.Nullable[time.Time] `json:"deletedDateTime,omitempty"`
+	DeletedDateTime nullable.Nullable[time.Time] `json:"deletedDateTime,omitzero"`
 	ID              *string                      `json:"id,omitempty"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphDirectoryObject) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphDirectoryObjectCollectionResponse defines model for microsoft.graph.directoryObjectCollectionResponse.
 type MicrosoftGraphDirectoryObjectCollectionResponse struct {
-	ODataCount    nullable.Nullable[int64]        `json:"@odata.count,omitempty"`
-	ODataNextLink nullable.Nullable[string]       `json:"@odata.nextLink,omitempty"`
-	Value         []MicrosoftGraphDirectoryObject `json:"value,omitempty"`
+	ODataCount    nullable.Nullable[int64]        `json:"@odata.count,omitzero"`
+	ODataNextLink nullable.Nullable[string]       `json:"@odata.nextLink,omitzero"`
+	Value         []MicrosoftGraphDirectoryObject `json:"value,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphDirectoryObjectCollectionResponse) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
+}
+
+// UnmarshalJSON decodes a page with its Value allocated once, at the page's length (at most 1,000,
+// above Graph's largest page), instead of grown item by item.
+func (v *MicrosoftGraphDirectoryObjectCollectionResponse) UnmarshalJSON(b []byte) error {
+	type page MicrosoftGraphDirectoryObjectCollectionResponse
+	if n := nullable.ArrayLen(b, "value", 1000); n > 0 {
+		v.Value = make([]MicrosoftGraphDirectoryObject, 0, n)
+	}
+	return json.Unmarshal(b, (*page)(v))
 }
 
 // MicrosoftGraphEmployeeOrgData defines model for microsoft.graph.employeeOrgData.
 type MicrosoftGraphEmployeeOrgData struct {
-	CostCenter nullable.Nullable[string] `json:"costCenter,omitempty"`
-	Division   nullable.Nullable[string] `json:"division,omitempty"`
+	CostCenter nullable.Nullable[string] `json:"costCenter,omitzero"`
+	Division   nullable.Nullable[string] `json:"division,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphEmployeeOrgData) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphEntity defines model for microsoft.graph.entity.
@@ -305,279 +389,389 @@ type MicrosoftGraphEntity struct {
 	ID        *string `json:"id,omitempty"`
 }
 
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphEntity) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
+
 // MicrosoftGraphExternalAudienceScope defines model for microsoft.graph.externalAudienceScope.
 type MicrosoftGraphExternalAudienceScope string
 
 // MicrosoftGraphGroup defines model for microsoft.graph.group.
 type MicrosoftGraphGroup struct {
 	ODataType                     *string                                                        `json:"@odata.type,omitempty"`
-	AccessType                    nullable.Nullable[MicrosoftGraphGroupAccessType]               `json:"accessType,omitempty"`
-	AllowExternalSenders          nullable.Nullable[bool]                                        `json:"allowExternalSenders,omitempty"`
-	AssignedLabels                []MicrosoftGraphAssignedLabel                                  `json:"assignedLabels,omitempty"`
-	AssignedLicenses              []MicrosoftGraphAssignedLicense                                `json:"assignedLicenses,omitempty"`
-	AutoSubscribeNewMembers       nullable.Nullable[bool]                                        `json:"autoSubscribeNewMembers,omitempty"`
-	Classification                nullable.Nullable[string]                                      `json:"classification,omitempty"`
-	CreatedDateTime               nullable.Nullable[time.Time]                                   `json:"createdDateTime,omitempty"`
-	DeletedDateTime               nullable.Nullable[time.Time]                                   `json:"deletedDateTime,omitempty"`
-	Description                   nullable.Nullable[string]                                      `json:"description,omitempty"`
-	DisplayName                   nullable.Nullable[string]                                      `json:"displayName,omitempty"`
-	ExpirationDateTime            nullable.Nullable[time.Time]                                   `json:"expirationDateTime,omitempty"`
-	GroupTypes                    []string                                                       `json:"groupTypes,omitempty"`
-	HasMembersWithLicenseErrors   nullable.Nullable[bool]                                        `json:"hasMembersWithLicenseErrors,omitempty"`
-	HideFromAddressLists          nullable.Nullable[bool]                                        `json:"hideFromAddressLists,omitempty"`
-	HideFromOutlookClients        nullable.Nullable[bool]                                        `json:"hideFromOutlookClients,omitempty"`
+	AccessType                    nullable.Nullable[MicrosoftGraphGroupAccessType]               `json:"accessType,omitzero"`
+	AllowExternalSenders          nullable.Nullable[bool]                                        `json:"allowExternalSenders,omitzero"`
+	AssignedLabels                []MicrosoftGraphAssignedLabel                                  `json:"assignedLabels,omitzero"`
+	AssignedLicenses              []MicrosoftGraphAssignedLicense                                `json:"assignedLicenses,omitzero"`
+	AutoSubscribeNewMembers       nullable.Nullable[bool]                                        `json:"autoSubscribeNewMembers,omitzero"`
+	Classification                nullable.Nullable[string]                                      `json:"classification,omitzero"`
+	CreatedDateTime               nullable.Nullable[time.Time]                                   `json:"createdDateTime,omitzero"`
+	DeletedDateTime               nullable.Nullable[time.Time]                                   `json:"deletedDateTime,omitzero"`
+	Description                   nullable.Nullable[string]                                      `json:"description,omitzero"`
+	DisplayName                   nullable.Nullable[string]                                      `json:"displayName,omitzero"`
+	ExpirationDateTime            nullable.Nullable[time.Time]                                   `json:"expirationDateTime,omitzero"`
+	GroupTypes                    []string                                                       `json:"groupTypes,omitzero"`
+	HasMembersWithLicenseErrors   nullable.Nullable[bool]                                        `json:"hasMembersWithLicenseErrors,omitzero"`
+	HideFromAddressLists          nullable.Nullable[bool]                                        `json:"hideFromAddressLists,omitzero"`
+	HideFromOutlookClients        nullable.Nullable[bool]                                        `json:"hideFromOutlookClients,omitzero"`
 	ID                            *string                                                        `json:"id,omitempty"`
-	InfoCatalogs                  []string                                                       `json:"infoCatalogs,omitempty"`
-	IsArchived                    nullable.Nullable[bool]                                        `json:"isArchived,omitempty"`
-	IsAssignableToRole            nullable.Nullable[bool]                                        `json:"isAssignableToRole,omitempty"`
-	IsFavorite                    nullable.Nullable[bool]                                        `json:"isFavorite,omitempty"`
-	IsManagementRestricted        nullable.Nullable[bool]                                        `json:"isManagementRestricted,omitempty"`
-	IsSubscribedByMail            nullable.Nullable[bool]                                        `json:"isSubscribedByMail,omitempty"`
-	LicenseProcessingState        nullable.Nullable[MicrosoftGraphLicenseProcessingState]        `json:"licenseProcessingState,omitempty"`
-	Mail                          nullable.Nullable[string]                                      `json:"mail,omitempty"`
-	MailEnabled                   nullable.Nullable[bool]                                        `json:"mailEnabled,omitempty"`
-	MailNickname                  nullable.Nullable[string]                                      `json:"mailNickname,omitempty"`
-	MembershipRule                nullable.Nullable[string]                                      `json:"membershipRule,omitempty"`
-	MembershipRuleProcessingState nullable.Nullable[string]                                      `json:"membershipRuleProcessingState,omitempty"`
-	OnPremisesDomainName          nullable.Nullable[string]                                      `json:"onPremisesDomainName,omitempty"`
-	OnPremisesExtensionAttributes nullable.Nullable[MicrosoftGraphOnPremisesExtensionAttributes] `json:"onPremisesExtensionAttributes,omitempty"`
-	OnPremisesLastSyncDateTime    nullable.Nullable[time.Time]                                   `json:"onPremisesLastSyncDateTime,omitempty"`
-	OnPremisesNetBiosName         nullable.Nullable[string]                                      `json:"onPremisesNetBiosName,omitempty"`
-	OnPremisesProvisioningErrors  []MicrosoftGraphOnPremisesProvisioningError                    `json:"onPremisesProvisioningErrors,omitempty"`
-	OnPremisesSamAccountName      nullable.Nullable[string]                                      `json:"onPremisesSamAccountName,omitempty"`
-	OnPremisesSecurityIdentifier  nullable.Nullable[string]                                      `json:"onPremisesSecurityIdentifier,omitempty"`
-	OnPremisesSyncEnabled         nullable.Nullable[bool]                                        `json:"onPremisesSyncEnabled,omitempty"`
-	OrganizationID                nullable.Nullable[string]                                      `json:"organizationId,omitempty"`
-	PreferredDataLocation         nullable.Nullable[string]                                      `json:"preferredDataLocation,omitempty"`
-	PreferredLanguage             nullable.Nullable[string]                                      `json:"preferredLanguage,omitempty"`
-	ProxyAddresses                []string                                                       `json:"proxyAddresses,omitempty"`
-	RenewedDateTime               nullable.Nullable[time.Time]                                   `json:"renewedDateTime,omitempty"`
-	ResourceBehaviorOptions       []string                                                       `json:"resourceBehaviorOptions,omitempty"`
-	ResourceProvisioningOptions   []string                                                       `json:"resourceProvisioningOptions,omitempty"`
-	SecurityEnabled               nullable.Nullable[bool]                                        `json:"securityEnabled,omitempty"`
-	SecurityIdentifier            nullable.Nullable[string]                                      `json:"securityIdentifier,omitempty"`
-	ServiceProvisioningErrors     []MicrosoftGraphServiceProvisioningError                       `json:"serviceProvisioningErrors,omitempty"`
-	Theme                         nullable.Nullable[string]                                      `json:"theme,omitempty"`
-	UniqueName                    nullable.Nullable[string]                                      `json:"uniqueName,omitempty"`
-	UnseenConversationsCount      nullable.Nullable[int32]                                       `json:"unseenConversationsCount,omitempty"`
-	UnseenCount                   nullable.Nullable[int32]                                       `json:"unseenCount,omitempty"`
-	UnseenMessagesCount           nullable.Nullable[int32]                                       `json:"unseenMessagesCount,omitempty"`
-	Visibility                    nullable.Nullable[string]                                      `json:"visibility,omitempty"`
-	WelcomeMessageEnabled         nullable.Nullable[bool]                                        `json:"welcomeMessageEnabled,omitempty"`
+	InfoCatalogs                  []string                                                       `json:"infoCatalogs,omitzero"`
+	IsArchived                    nullable.Nullable[bool]                                        `json:"isArchived,omitzero"`
+	IsAssignableToRole            nullable.Nullable[bool]                                        `json:"isAssignableToRole,omitzero"`
+	IsFavorite                    nullable.Nullable[bool]                                        `json:"isFavorite,omitzero"`
+	IsManagementRestricted        nullable.Nullable[bool]                                        `json:"isManagementRestricted,omitzero"`
+	IsSubscribedByMail            nullable.Nullable[bool]                                        `json:"isSubscribedByMail,omitzero"`
+	LicenseProcessingState        nullable.Nullable[MicrosoftGraphLicenseProcessingState]        `json:"licenseProcessingState,omitzero"`
+	Mail                          nullable.Nullable[string]                                      `json:"mail,omitzero"`
+	MailEnabled                   nullable.Nullable[bool]                                        `json:"mailEnabled,omitzero"`
+	MailNickname                  nullable.Nullable[string]                                      `json:"mailNickname,omitzero"`
+	MembershipRule                nullable.Nullable[string]                                      `json:"membershipRule,omitzero"`
+	MembershipRuleProcessingState nullable.Nullable[string]                                      `json:"membershipRuleProcessingState,omitzero"`
+	OnPremisesDomainName          nullable.Nullable[string]                                      `json:"onPremisesDomainName,omitzero"`
+	OnPremisesExtensionAttributes nullable.Nullable[MicrosoftGraphOnPremisesExtensionAttributes] `json:"onPremisesExtensionAttributes,omitzero"`
+	OnPremisesLastSyncDateTime    nullable.Nullable[time.Time]                                   `json:"onPremisesLastSyncDateTime,omitzero"`
+	OnPremisesNetBiosName         nullable.Nullable[string]                                      `json:"onPremisesNetBiosName,omitzero"`
+	OnPremisesProvisioningErrors  []MicrosoftGraphOnPremisesProvisioningError                    `json:"onPremisesProvisioningErrors,omitzero"`
+	OnPremisesSamAccountName      nullable.Nullable[string]                                      `json:"onPremisesSamAccountName,omitzero"`
+	OnPremisesSecurityIdentifier  nullable.Nullable[string]                                      `json:"onPremisesSecurityIdentifier,omitzero"`
+	OnPremisesSyncEnabled         nullable.Nullable[bool]                                        `json:"onPremisesSyncEnabled,omitzero"`
+	OrganizationID                nullable.Nullable[string]                                      `json:"organizationId,omitzero"`
+	PreferredDataLocation         nullable.Nullable[string]                                      `json:"preferredDataLocation,omitzero"`
+	PreferredLanguage             nullable.Nullable[string]                                      `json:"preferredLanguage,omitzero"`
+	ProxyAddresses                []string                                                       `json:"proxyAddresses,omitzero"`
+	RenewedDateTime               nullable.Nullable[time.Time]                                   `json:"renewedDateTime,omitzero"`
+	ResourceBehaviorOptions       []string                                                       `json:"resourceBehaviorOptions,omitzero"`
+	ResourceProvisioningOptions   []string                                                       `json:"resourceProvisioningOptions,omitzero"`
+	SecurityEnabled               nullable.Nullable[bool]                                        `json:"securityEnabled,omitzero"`
+	SecurityIdentifier            nullable.Nullable[string]                                      `json:"securityIdentifier,omitzero"`
+	ServiceProvisioningErrors     []MicrosoftGraphServiceProvisioningError                       `json:"serviceProvisioningErrors,omitzero"`
+	Theme                         nullable.Nullable[string]                                      `json:"theme,omitzero"`
+	UniqueName                    nullable.Nullable[string]                                      `json:"uniqueName,omitzero"`
+	UnseenConversationsCount      nullable.Nullable[int32]                                       `json:"unseenConversationsCount,omitzero"`
+	UnseenCount                   nullable.Nullable[int32]                                       `json:"unseenCount,omitzero"`
+	UnseenMessagesCount           nullable.Nullable[int32]                                       `json:"unseenMessagesCount,omitzero"`
+	Visibility                    nullable.Nullable[string]                                      `json:"visibility,omitzero"`
+	WelcomeMessageEnabled         nullable.Nullable[bool]                                        `json:"welcomeMessageEnabled,omitzero"`
 }
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphGroup) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 // MicrosoftGraphGroupAccessType defines model for microsoft.graph.groupAccessType.
 type MicrosoftGraphGroupAccessType string
 
 // MicrosoftGraphGroupCollectionResponse defines model for microsoft.graph.groupCollectionResponse.
 type MicrosoftGraphGroupCollectionResponse struct {
-	ODataCount    nullable.Nullable[int64]  `json:"@odata.count,omitempty"`
-	ODataNextLink nullable.Nullable[string] `json:"@odata.nextLink,omitempty"`
-	Value         []MicrosoftGraphGroup     `json:"value,omitempty"`
+	ODataCount    nullable.Nullable[int64]  `json:"@odata.count,omitzero"`
+	ODataNextLink nullable.Nullable[string] `json:"@odata.nextLink,omitzero"`
+	Value         []MicrosoftGraphGroup     `json:"value,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphGroupCollectionResponse) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
+}
+
+// UnmarshalJSON decodes a page with its Value allocated once, at the page's length (at most 1,000,
+// above Graph's largest page), instead of grown item by item.
+func (v *MicrosoftGraphGroupCollectionResponse) UnmarshalJSON(b []byte) error {
+	type page MicrosoftGraphGroupCollectionResponse
+	if n := nullable.ArrayLen(b, "value", 1000); n > 0 {
+		v.Value = make([]MicrosoftGraphGroup, 0, n)
+	}
+	return json.Unmarshal(b, (*page)(v))
 }
 
 // MicrosoftGraphLicenseAssignmentState defines model for microsoft.graph.licenseAssignmentState.
 type MicrosoftGraphLicenseAssignmentState struct {
-	AssignedByGroup     nullable.Nullable[string]             `json:"assignedByGroup,omitempty"`
-	DisabledPlans       []openapi_types.UUID                  `json:"disabledPlans,omitempty"`
-	Error               nullable.Nullable[string]             `json:"error,omitempty"`
-	LastUpdatedDateTime nullable.Nullable[time.Time]          `json:"lastUpdatedDateTime,omitempty"`
-	SkuID               nullable.Nullable[openapi_types.UUID] `json:"skuId,omitempty"`
-	State               nullable.Nullable[string]             `json:"state,omitempty"`
+	AssignedByGroup     nullable.Nullable[string]             `json:"assignedByGroup,omitzero"`
+	DisabledPlans       []openapi_types.UUID                  `json:"disabledPlans,omitzero"`
+	Error               nullable.Nullable[string]             `json:"error,omitzero"`
+	LastUpdatedDateTime nullable.Nullable[time.Time]          `json:"lastUpdatedDateTime,omitzero"`
+	SkuID               nullable.Nullable[openapi_types.UUID] `json:"skuId,omitzero"`
+	State               nullable.Nullable[string]             `json:"state,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphLicenseAssignmentState) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphLicenseProcessingState defines model for microsoft.graph.licenseProcessingState.
 type MicrosoftGraphLicenseProcessingState struct {
-	State nullable.Nullable[string] `json:"state,omitempty"`
+	State nullable.Nullable[string] `json:"state,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphLicenseProcessingState) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphLocaleInfo defines model for microsoft.graph.localeInfo.
 type MicrosoftGraphLocaleInfo struct {
-	DisplayName nullable.Nullable[string] `json:"displayName,omitempty"`
-	Locale      nullable.Nullable[string] `json:"locale,omitempty"`
+	DisplayName nullable.Nullable[string] `json:"displayName,omitzero"`
+	Locale      nullable.Nullable[string] `json:"locale,omitzero"`
 }
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphLocaleInfo) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 // MicrosoftGraphMailboxSettings defines model for microsoft.graph.mailboxSettings.
 type MicrosoftGraphMailboxSettings struct {
-	ArchiveFolder                         nullable.Nullable[string]                                              `json:"archiveFolder,omitempty"`
-	AutomaticRepliesSetting               nullable.Nullable[MicrosoftGraphAutomaticRepliesSetting]               `json:"automaticRepliesSetting,omitempty"`
-	DateFormat                            nullable.Nullable[string]                                              `json:"dateFormat,omitempty"`
-	DelegateMeetingMessageDeliveryOptions nullable.Nullable[MicrosoftGraphDelegateMeetingMessageDeliveryOptions] `json:"delegateMeetingMessageDeliveryOptions,omitempty"`
-	Language                              nullable.Nullable[MicrosoftGraphLocaleInfo]                            `json:"language,omitempty"`
-	TimeFormat                            nullable.Nullable[string]                                              `json:"timeFormat,omitempty"`
-	TimeZone                              nullable.Nullable[string]                                              `json:"timeZone,omitempty"`
-	UserPurpose                           nullable.Nullable[MicrosoftGraphUserPurpose]                           `json:"userPurpose,omitempty"`
-	WorkingHours                          nullable.Nullable[MicrosoftGraphWorkingHours]                          `json:"workingHours,omitempty"`
+	ArchiveFolder                         nullable.Nullable[string]                                              `json:"archiveFolder,omitzero"`
+	AutomaticRepliesSetting               nullable.Nullable[MicrosoftGraphAutomaticRepliesSetting]               `json:"automaticRepliesSetting,omitzero"`
+	DateFormat                            nullable.Nullable[string]                                              `json:"dateFormat,omitzero"`
+	DelegateMeetingMessageDeliveryOptions nullable.Nullable[MicrosoftGraphDelegateMeetingMessageDeliveryOptions] `json:"delegateMeetingMessageDeliveryOptions,omitzero"`
+	Language                              nullable.Nullable[MicrosoftGraphLocaleInfo]                            `json:"language,omitzero"`
+	TimeFormat                            nullable.Nullable[string]                                              `json:"timeFormat,omitzero"`
+	TimeZone                              nullable.Nullable[string]                                              `json:"timeZone,omitzero"`
+	UserPurpose                           nullable.Nullable[MicrosoftGraphUserPurpose]                           `json:"userPurpose,omitzero"`
+	WorkingHours                          nullable.Nullable[MicrosoftGraphWorkingHours]                          `json:"workingHours,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphMailboxSettings) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphObjectIdentity defines model for microsoft.graph.objectIdentity.
 type MicrosoftGraphObjectIdentity struct {
-	Issuer           nullable.Nullable[string] `json:"issuer,omitempty"`
-	IssuerAssignedID nullable.Nullable[string] `json:"issuerAssignedId,omitempty"`
-	SignInType       nullable.Nullable[string] `json:"signInType,omitempty"`
+	Issuer           nullable.Nullable[string] `json:"issuer,omitzero"`
+	IssuerAssignedID nullable.Nullable[string] `json:"issuerAssignedId,omitzero"`
+	SignInType       nullable.Nullable[string] `json:"signInType,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphObjectIdentity) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphOnPremisesExtensionAttributes defines model for microsoft.graph.onPremisesExtensionAttributes.
 type MicrosoftGraphOnPremisesExtensionAttributes struct {
-	ExtensionAttribute1  nullable.Nullable[string] `json:"extensionAttribute1,omitempty"`
-	ExtensionAttribute10 nullable.Nullable[string] `json:"extensionAttribute10,omitempty"`
-	ExtensionAttribute11 nullable.Nullable[string] `json:"extensionAttribute11,omitempty"`
-	ExtensionAttribute12 nullable.Nullable[string] `json:"extensionAttribute12,omitempty"`
-	ExtensionAttribute13 nullable.Nullable[string] `json:"extensionAttribute13,omitempty"`
-	ExtensionAttribute14 nullable.Nullable[string] `json:"extensionAttribute14,omitempty"`
-	ExtensionAttribute15 nullable.Nullable[string] `json:"extensionAttribute15,omitempty"`
-	ExtensionAttribute2  nullable.Nullable[string] `json:"extensionAttribute2,omitempty"`
-	ExtensionAttribute3  nullable.Nullable[string] `json:"extensionAttribute3,omitempty"`
-	ExtensionAttribute4  nullable.Nullable[string] `json:"extensionAttribute4,omitempty"`
-	ExtensionAttribute5  nullable.Nullable[string] `json:"extensionAttribute5,omitempty"`
-	ExtensionAttribute6  nullable.Nullable[string] `json:"extensionAttribute6,omitempty"`
-	ExtensionAttribute7  nullable.Nullable[string] `json:"extensionAttribute7,omitempty"`
-	ExtensionAttribute8  nullable.Nullable[string] `json:"extensionAttribute8,omitempty"`
-	ExtensionAttribute9  nullable.Nullable[string] `json:"extensionAttribute9,omitempty"`
+	ExtensionAttribute1  nullable.Nullable[string] `json:"extensionAttribute1,omitzero"`
+	ExtensionAttribute10 nullable.Nullable[string] `json:"extensionAttribute10,omitzero"`
+	ExtensionAttribute11 nullable.Nullable[string] `json:"extensionAttribute11,omitzero"`
+	ExtensionAttribute12 nullable.Nullable[string] `json:"extensionAttribute12,omitzero"`
+	ExtensionAttribute13 nullable.Nullable[string] `json:"extensionAttribute13,omitzero"`
+	ExtensionAttribute14 nullable.Nullable[string] `json:"extensionAttribute14,omitzero"`
+	ExtensionAttribute15 nullable.Nullable[string] `json:"extensionAttribute15,omitzero"`
+	ExtensionAttribute2  nullable.Nullable[string] `json:"extensionAttribute2,omitzero"`
+	ExtensionAttribute3  nullable.Nullable[string] `json:"extensionAttribute3,omitzero"`
+	ExtensionAttribute4  nullable.Nullable[string] `json:"extensionAttribute4,omitzero"`
+	ExtensionAttribute5  nullable.Nullable[string] `json:"extensionAttribute5,omitzero"`
+	ExtensionAttribute6  nullable.Nullable[string] `json:"extensionAttribute6,omitzero"`
+	ExtensionAttribute7  nullable.Nullable[string] `json:"extensionAttribute7,omitzero"`
+	ExtensionAttribute8  nullable.Nullable[string] `json:"extensionAttribute8,omitzero"`
+	ExtensionAttribute9  nullable.Nullable[string] `json:"extensionAttribute9,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphOnPremisesExtensionAttributes) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphOnPremisesProvisioningError defines model for microsoft.graph.onPremisesProvisioningError.
 type MicrosoftGraphOnPremisesProvisioningError struct {
-	Category             nullable.Nullable[string]    `json:"category,omitempty"`
-	OccurredDateTime     nullable.Nullable[time.Time] `json:"occurredDateTime,omitempty"`
-	PropertyCausingError nullable.Nullable[string]    `json:"propertyCausingError,omitempty"`
-	Value                nullable.Nullable[string]    `json:"value,omitempty"`
+	Category             nullable.Nullable[string]    `json:"category,omitzero"`
+	OccurredDateTime     nullable.Nullable[time.Time] `json:"occurredDateTime,omitzero"`
+	PropertyCausingError nullable.Nullable[string]    `json:"propertyCausingError,omitzero"`
+	Value                nullable.Nullable[string]    `json:"value,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphOnPremisesProvisioningError) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphPasswordProfile defines model for microsoft.graph.passwordProfile.
 type MicrosoftGraphPasswordProfile struct {
-	ForceChangePasswordNextSignIn        nullable.Nullable[bool]   `json:"forceChangePasswordNextSignIn,omitempty"`
-	ForceChangePasswordNextSignInWithMfa nullable.Nullable[bool]   `json:"forceChangePasswordNextSignInWithMfa,omitempty"`
-	Password                             nullable.Nullable[string] `json:"password,omitempty"`
+	ForceChangePasswordNextSignIn        nullable.Nullable[bool]   `json:"forceChangePasswordNextSignIn,omitzero"`
+	ForceChangePasswordNextSignInWithMfa nullable.Nullable[bool]   `json:"forceChangePasswordNextSignInWithMfa,omitzero"`
+	Password                             nullable.Nullable[string] `json:"password,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphPasswordProfile) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphProvisionedPlan defines model for microsoft.graph.provisionedPlan.
 type MicrosoftGraphProvisionedPlan struct {
-	CapabilityStatus   nullable.Nullable[string] `json:"capabilityStatus,omitempty"`
-	ProvisioningStatus nullable.Nullable[string] `json:"provisioningStatus,omitempty"`
-	Service            nullable.Nullable[string] `json:"service,omitempty"`
+	CapabilityStatus   nullable.Nullable[string] `json:"capabilityStatus,omitzero"`
+	ProvisioningStatus nullable.Nullable[string] `json:"provisioningStatus,omitzero"`
+	Service            nullable.Nullable[string] `json:"service,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphProvisionedPlan) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphServiceProvisioningError defines model for microsoft.graph.serviceProvisioningError.
 type MicrosoftGraphServiceProvisioningError struct {
-	CreatedDateTime nullable.Nullable[time.Time] `json:"createdDateTime,omitempty"`
-	IsResolved      nullable.Nullable[bool]      `json:"isResolved,omitempty"`
-	ServiceInstance nullable.Nullable[string]    `json:"serviceInstance,omitempty"`
+	CreatedDateTime nullable.Nullable[time.Time] `json:"createdDateTime,omitzero"`
+	IsResolved      nullable.Nullable[bool]      `json:"isResolved,omitzero"`
+	ServiceInstance nullable.Nullable[string]    `json:"serviceInstance,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphServiceProvisioningError) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphSignInActivity defines model for microsoft.graph.signInActivity.
 type MicrosoftGraphSignInActivity struct {
-	LastNonInteractiveSignInDateTime  nullable.Nullable[time.Time] `json:"lastNonInteractiveSignInDateTime,omitempty"`
-	LastNonInteractiveSignInRequestID nullable.Nullable[string]    `json:"lastNonInteractiveSignInRequestId,omitempty"`
-	LastSignInDateTime                nullable.Nullable[time.Time] `json:"lastSignInDateTime,omitempty"`
-	LastSignInRequestID               nullable.Nullable[string]    `json:"lastSignInRequestId,omitempty"`
-	LastSuccessfulSignInDateTime      nullable.Nullable[time.Time] `json:"lastSuccessfulSignInDateTime,omitempty"`
-	LastSuccessfulSignInRequestID     nullable.Nullable[string]    `json:"lastSuccessfulSignInRequestId,omitempty"`
+	LastNonInteractiveSignInDateTime  nullable.Nullable[time.Time] `json:"lastNonInteractiveSignInDateTime,omitzero"`
+	LastNonInteractiveSignInRequestID nullable.Nullable[string]    `json:"lastNonInteractiveSignInRequestId,omitzero"`
+	LastSignInDateTime                nullable.Nullable[time.Time] `json:"lastSignInDateTime,omitzero"`
+	LastSignInRequestID               nullable.Nullable[string]    `json:"lastSignInRequestId,omitzero"`
+	LastSuccessfulSignInDateTime      nullable.Nullable[time.Time] `json:"lastSuccessfulSignInDateTime,omitzero"`
+	LastSuccessfulSignInRequestID     nullable.Nullable[string]    `json:"lastSuccessfulSignInRequestId,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphSignInActivity) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
 }
 
 // MicrosoftGraphTimeZoneBase defines model for microsoft.graph.timeZoneBase.
 type MicrosoftGraphTimeZoneBase struct {
-	Name nullable.Nullable[string] `json:"name,omitempty"`
+	Name nullable.Nullable[string] `json:"name,omitzero"`
 }
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphTimeZoneBase) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 // MicrosoftGraphUser defines model for microsoft.graph.user.
 type MicrosoftGraphUser struct {
 	ODataType                       *string                                                        `json:"@odata.type,omitempty"`
-	AboutMe                         nullable.Nullable[string]                                      `json:"aboutMe,omitempty"`
-	AccountEnabled                  nullable.Nullable[bool]                                        `json:"accountEnabled,omitempty"`
-	AgeGroup                        nullable.Nullable[string]                                      `json:"ageGroup,omitempty"`
-	AssignedLicenses                []MicrosoftGraphAssignedLicense                                `json:"assignedLicenses,omitempty"`
-	AssignedPlans                   []MicrosoftGraphAssignedPlan                                   `json:"assignedPlans,omitempty"`
-	AuthorizationInfo               nullable.Nullable[MicrosoftGraphAuthorizationInfo]             `json:"authorizationInfo,omitempty"`
+	AboutMe                         nullable.Nullable[string]                                      `json:"aboutMe,omitzero"`
+	AccountEnabled                  nullable.Nullable[bool]                                        `json:"accountEnabled,omitzero"`
+	AgeGroup                        nullable.Nullable[string]                                      `json:"ageGroup,omitzero"`
+	AssignedLicenses                []MicrosoftGraphAssignedLicense                                `json:"assignedLicenses,omitzero"`
+	AssignedPlans                   []MicrosoftGraphAssignedPlan                                   `json:"assignedPlans,omitzero"`
+	AuthorizationInfo               nullable.Nullable[MicrosoftGraphAuthorizationInfo]             `json:"authorizationInfo,omitzero"`
 	Birthday                        *time.Time                                                     `json:"birthday,omitempty"`
-	BusinessPhones                  []string                                                       `json:"businessPhones,omitempty"`
-	City                            nullable.Nullable[string]                                      `json:"city,omitempty"`
-	CompanyName                     nullable.Nullable[string]                                      `json:"companyName,omitempty"`
-	ConsentProvidedForMinor         nullable.Nullable[string]                                      `json:"consentProvidedForMinor,omitempty"`
-	Country                         nullable.Nullable[string]                                      `json:"country,omitempty"`
-	CreatedDateTime                 nullable.Nullable[time.Time]                                   `json:"createdDateTime,omitempty"`
-	CreationType                    nullable.Nullable[string]                                      `json:"creationType,omitempty"`
-	CustomSecurityAttributes        nullable.Nullable[MicrosoftGraphCustomSecurityAttributeValue]  `json:"customSecurityAttributes,omitempty"`
-	DeletedDateTime                 nullable.Nullable[time.Time]                                   `json:"deletedDateTime,omitempty"`
-	Department                      nullable.Nullable[string]                                      `json:"department,omitempty"`
+	BusinessPhones                  []string                                                       `json:"businessPhones,omitzero"`
+	City                            nullable.Nullable[string]                                      `json:"city,omitzero"`
+	CompanyName                     nullable.Nullable[string]                                      `json:"companyName,omitzero"`
+	ConsentProvidedForMinor         nullable.Nullable[string]                                      `json:"consentProvidedForMinor,omitzero"`
+	Country                         nullable.Nullable[string]                                      `json:"country,omitzero"`
+	CreatedDateTime                 nullable.Nullable[time.Time]                                   `json:"createdDateTime,omitzero"`
+	CreationType                    nullable.Nullable[string]                                      `json:"creationType,omitzero"`
+	CustomSecurityAttributes        nullable.Nullable[MicrosoftGraphCustomSecurityAttributeValue]  `json:"customSecurityAttributes,omitzero"`
+	DeletedDateTime                 nullable.Nullable[time.Time]                                   `json:"deletedDateTime,omitzero"`
+	Department                      nullable.Nullable[string]                                      `json:"department,omitzero"`
 	DeviceEnrollmentLimit           *int32                                                         `json:"deviceEnrollmentLimit,omitempty"`
-	DisplayName                     nullable.Nullable[string]                                      `json:"displayName,omitempty"`
-	EmployeeHireDate                nullable.Nullable[time.Time]                                   `json:"employeeHireDate,omitempty"`
-	EmployeeID                      nullable.Nullable[string]                                      `json:"employeeId,omitempty"`
-	EmployeeLeaveDateTime           nullable.Nullable[time.Time]                                   `json:"employeeLeaveDateTime,omitempty"`
-	EmployeeOrgData                 nullable.Nullable[MicrosoftGraphEmployeeOrgData]               `json:"employeeOrgData,omitempty"`
-	EmployeeType                    nullable.Nullable[string]                                      `json:"employeeType,omitempty"`
-	ExternalUserState               nullable.Nullable[string]                                      `json:"externalUserState,omitempty"`
-	ExternalUserStateChangeDateTime nullable.Nullable[time.Time]                                   `json:"externalUserStateChangeDateTime,omitempty"`
-	FaxNumber                       nullable.Nullable[string]                                      `json:"faxNumber,omitempty"`
-	GivenName                       nullable.Nullable[string]                                      `json:"givenName,omitempty"`
+	DisplayName                     nullable.Nullable[string]                                      `json:"displayName,omitzero"`
+	EmployeeHireDate                nullable.Nullable[time.Time]                                   `json:"employeeHireDate,omitzero"`
+	EmployeeID                      nullable.Nullable[string]                                      `json:"employeeId,omitzero"`
+	EmployeeLeaveDateTime           nullable.Nullable[time.Time]                                   `json:"employeeLeaveDateTime,omitzero"`
+	EmployeeOrgData                 nullable.Nullable[MicrosoftGraphEmployeeOrgData]               `json:"employeeOrgData,omitzero"`
+	EmployeeType                    nullable.Nullable[string]                                      `json:"employeeType,omitzero"`
+	ExternalUserState               nullable.Nullable[string]                                      `json:"externalUserState,omitzero"`
+	ExternalUserStateChangeDateTime nullable.Nullable[time.Time]                                   `json:"externalUserStateChangeDateTime,omitzero"`
+	FaxNumber                       nullable.Nullable[string]                                      `json:"faxNumber,omitzero"`
+	GivenName                       nullable.Nullable[string]                                      `json:"givenName,omitzero"`
 	HireDate                        *time.Time                                                     `json:"hireDate,omitempty"`
 	ID                              *string                                                        `json:"id,omitempty"`
-	Identities                      []MicrosoftGraphObjectIdentity                                 `json:"identities,omitempty"`
-	IdentityParentID                nullable.Nullable[string]                                      `json:"identityParentId,omitempty"`
-	ImAddresses                     []string                                                       `json:"imAddresses,omitempty"`
-	Interests                       []string                                                       `json:"interests,omitempty"`
-	IsManagementRestricted          nullable.Nullable[bool]                                        `json:"isManagementRestricted,omitempty"`
-	IsResourceAccount               nullable.Nullable[bool]                                        `json:"isResourceAccount,omitempty"`
-	JobTitle                        nullable.Nullable[string]                                      `json:"jobTitle,omitempty"`
-	LastPasswordChangeDateTime      nullable.Nullable[time.Time]                                   `json:"lastPasswordChangeDateTime,omitempty"`
-	LegalAgeGroupClassification     nullable.Nullable[string]                                      `json:"legalAgeGroupClassification,omitempty"`
-	LicenseAssignmentStates         []MicrosoftGraphLicenseAssignmentState                         `json:"licenseAssignmentStates,omitempty"`
-	Mail                            nullable.Nullable[string]                                      `json:"mail,omitempty"`
-	MailNickname                    nullable.Nullable[string]                                      `json:"mailNickname,omitempty"`
-	MailboxSettings                 nullable.Nullable[MicrosoftGraphMailboxSettings]               `json:"mailboxSettings,omitempty"`
-	MobilePhone                     nullable.Nullable[string]                                      `json:"mobilePhone,omitempty"`
-	MySite                          nullable.Nullable[string]                                      `json:"mySite,omitempty"`
-	OfficeLocation                  nullable.Nullable[string]                                      `json:"officeLocation,omitempty"`
-	OnPremisesDistinguishedName     nullable.Nullable[string]                                      `json:"onPremisesDistinguishedName,omitempty"`
-	OnPremisesDomainName            nullable.Nullable[string]                                      `json:"onPremisesDomainName,omitempty"`
-	OnPremisesExtensionAttributes   nullable.Nullable[MicrosoftGraphOnPremisesExtensionAttributes] `json:"onPremisesExtensionAttributes,omitempty"`
-	OnPremisesImmutableID           nullable.Nullable[string]                                      `json:"onPremisesImmutableId,omitempty"`
-	OnPremisesLastSyncDateTime      nullable.Nullable[time.Time]                                   `json:"onPremisesLastSyncDateTime,omitempty"`
-	OnPremisesProvisioningErrors    []MicrosoftGraphOnPremisesProvisioningError                    `json:"onPremisesProvisioningErrors,omitempty"`
-	OnPremisesSamAccountName        nullable.Nullable[string]                                      `json:"onPremisesSamAccountName,omitempty"`
-	OnPremisesSecurityIdentifier    nullable.Nullable[string]                                      `json:"onPremisesSecurityIdentifier,omitempty"`
-	OnPremisesSyncEnabled           nullable.Nullable[bool]                                        `json:"onPremisesSyncEnabled,omitempty"`
-	OnPremisesUserPrincipalName     nullable.Nullable[string]                                      `json:"onPremisesUserPrincipalName,omitempty"`
-	OtherMails                      []string                                                       `json:"otherMails,omitempty"`
-	PasswordPolicies                nullable.Nullable[string]                                      `json:"passwordPolicies,omitempty"`
-	PasswordProfile                 nullable.Nullable[MicrosoftGraphPasswordProfile]               `json:"passwordProfile,omitempty"`
-	PastProjects                    []string                                                       `json:"pastProjects,omitempty"`
-	PostalCode                      nullable.Nullable[string]                                      `json:"postalCode,omitempty"`
-	PreferredDataLocation           nullable.Nullable[string]                                      `json:"preferredDataLocation,omitempty"`
-	PreferredLanguage               nullable.Nullable[string]                                      `json:"preferredLanguage,omitempty"`
-	PreferredName                   nullable.Nullable[string]                                      `json:"preferredName,omitempty"`
-	Print                           nullable.Nullable[MicrosoftGraphUserPrint]                     `json:"print,omitempty"`
-	ProvisionedPlans                []MicrosoftGraphProvisionedPlan                                `json:"provisionedPlans,omitempty"`
-	ProxyAddresses                  []string                                                       `json:"proxyAddresses,omitempty"`
-	Responsibilities                []string                                                       `json:"responsibilities,omitempty"`
-	Schools                         []string                                                       `json:"schools,omitempty"`
-	SecurityIdentifier              nullable.Nullable[string]                                      `json:"securityIdentifier,omitempty"`
-	ServiceProvisioningErrors       []MicrosoftGraphServiceProvisioningError                       `json:"serviceProvisioningErrors,omitempty"`
-	ShowInAddressList               nullable.Nullable[bool]                                        `json:"showInAddressList,omitempty"`
-	SignInActivity                  nullable.Nullable[MicrosoftGraphSignInActivity]                `json:"signInActivity,omitempty"`
-	SignInSessionsValidFromDateTime nullable.Nullable[time.Time]                                   `json:"signInSessionsValidFromDateTime,omitempty"`
-	Skills                          []string                                                       `json:"skills,omitempty"`
-	State                           nullable.Nullable[string]                                      `json:"state,omitempty"`
-	StreetAddress                   nullable.Nullable[string]                                      `json:"streetAddress,omitempty"`
-	Surname                         nullable.Nullable[string]                                      `json:"surname,omitempty"`
-	UsageLocation                   nullable.Nullable[string]                                      `json:"usageLocation,omitempty"`
-	UserPrincipalName               nullable.Nullable[string]                                      `json:"userPrincipalName,omitempty"`
-	UserType                        nullable.Nullable[string]                                      `json:"userType,omitempty"`
+	Identities                      []MicrosoftGraphObjectIdentity                                 `json:"identities,omitzero"`
+	IdentityParentID                nullable.Nullable[string]                                      `json:"identityParentId,omitzero"`
+	ImAddresses                     []string                                                       `json:"imAddresses,omitzero"`
+	Interests                       []string                                                       `json:"interests,omitzero"`
+	IsManagementRestricted          nullable.Nullable[bool]                                        `json:"isManagementRestricted,omitzero"`
+	IsResourceAccount               nullable.Nullable[bool]                                        `json:"isResourceAccount,omitzero"`
+	JobTitle                        nullable.Nullable[string]                                      `json:"jobTitle,omitzero"`
+	LastPasswordChangeDateTime      nullable.Nullable[time.Time]                                   `json:"lastPasswordChangeDateTime,omitzero"`
+	LegalAgeGroupClassification     nullable.Nullable[string]                                      `json:"legalAgeGroupClassification,omitzero"`
+	LicenseAssignmentStates         []MicrosoftGraphLicenseAssignmentState                         `json:"licenseAssignmentStates,omitzero"`
+	Mail                            nullable.Nullable[string]                                      `json:"mail,omitzero"`
+	MailNickname                    nullable.Nullable[string]                                      `json:"mailNickname,omitzero"`
+	MailboxSettings                 nullable.Nullable[MicrosoftGraphMailboxSettings]               `json:"mailboxSettings,omitzero"`
+	MobilePhone                     nullable.Nullable[string]                                      `json:"mobilePhone,omitzero"`
+	MySite                          nullable.Nullable[string]                                      `json:"mySite,omitzero"`
+	OfficeLocation                  nullable.Nullable[string]                                      `json:"officeLocation,omitzero"`
+	OnPremisesDistinguishedName     nullable.Nullable[string]                                      `json:"onPremisesDistinguishedName,omitzero"`
+	OnPremisesDomainName            nullable.Nullable[string]                                      `json:"onPremisesDomainName,omitzero"`
+	OnPremisesExtensionAttributes   nullable.Nullable[MicrosoftGraphOnPremisesExtensionAttributes] `json:"onPremisesExtensionAttributes,omitzero"`
+	OnPremisesImmutableID           nullable.Nullable[string]                                      `json:"onPremisesImmutableId,omitzero"`
+	OnPremisesLastSyncDateTime      nullable.Nullable[time.Time]                                   `json:"onPremisesLastSyncDateTime,omitzero"`
+	OnPremisesProvisioningErrors    []MicrosoftGraphOnPremisesProvisioningError                    `json:"onPremisesProvisioningErrors,omitzero"`
+	OnPremisesSamAccountName        nullable.Nullable[string]                                      `json:"onPremisesSamAccountName,omitzero"`
+	OnPremisesSecurityIdentifier    nullable.Nullable[string]                                      `json:"onPremisesSecurityIdentifier,omitzero"`
+	OnPremisesSyncEnabled           nullable.Nullable[bool]                                        `json:"onPremisesSyncEnabled,omitzero"`
+	OnPremisesUserPrincipalName     nullable.Nullable[string]                                      `json:"onPremisesUserPrincipalName,omitzero"`
+	OtherMails                      []string                                                       `json:"otherMails,omitzero"`
+	PasswordPolicies                nullable.Nullable[string]                                      `json:"passwordPolicies,omitzero"`
+	PasswordProfile                 nullable.Nullable[MicrosoftGraphPasswordProfile]               `json:"passwordProfile,omitzero"`
+	PastProjects                    []string                                                       `json:"pastProjects,omitzero"`
+	PostalCode                      nullable.Nullable[string]                                      `json:"postalCode,omitzero"`
+	PreferredDataLocation           nullable.Nullable[string]                                      `json:"preferredDataLocation,omitzero"`
+	PreferredLanguage               nullable.Nullable[string]                                      `json:"preferredLanguage,omitzero"`
+	PreferredName                   nullable.Nullable[string]                                      `json:"preferredName,omitzero"`
+	Print                           nullable.Nullable[MicrosoftGraphUserPrint]                     `json:"print,omitzero"`
+	ProvisionedPlans                []MicrosoftGraphProvisionedPlan                                `json:"provisionedPlans,omitzero"`
+	ProxyAddresses                  []string                                                       `json:"proxyAddresses,omitzero"`
+	Responsibilities                []string                                                       `json:"responsibilities,omitzero"`
+	Schools                         []string                                                       `json:"schools,omitzero"`
+	SecurityIdentifier              nullable.Nullable[string]                                      `json:"securityIdentifier,omitzero"`
+	ServiceProvisioningErrors       []MicrosoftGraphServiceProvisioningError                       `json:"serviceProvisioningErrors,omitzero"`
+	ShowInAddressList               nullable.Nullable[bool]                                        `json:"showInAddressList,omitzero"`
+	SignInActivity                  nullable.Nullable[MicrosoftGraphSignInActivity]                `json:"signInActivity,omitzero"`
+	SignInSessionsValidFromDateTime nullable.Nullable[time.Time]                                   `json:"signInSessionsValidFromDateTime,omitzero"`
+	Skills                          []string                                                       `json:"skills,omitzero"`
+	State                           nullable.Nullable[string]                                      `json:"state,omitzero"`
+	StreetAddress                   nullable.Nullable[string]                                      `json:"streetAddress,omitzero"`
+	Surname                         nullable.Nullable[string]                                      `json:"surname,omitzero"`
+	UsageLocation                   nullable.Nullable[string]                                      `json:"usageLocation,omitzero"`
+	UserPrincipalName               nullable.Nullable[string]                                      `json:"userPrincipalName,omitzero"`
+	UserType                        nullable.Nullable[string]                                      `json:"userType,omitzero"`
 }
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphUser) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 // MicrosoftGraphUserCollectionResponse defines model for microsoft.graph.userCollectionResponse.
 type MicrosoftGraphUserCollectionResponse struct {
-	ODataCount    nullable.Nullable[int64]  `json:"@odata.count,omitempty"`
-	ODataNextLink nullable.Nullable[string] `json:"@odata.nextLink,omitempty"`
-	Value         []MicrosoftGraphUser      `json:"value,omitempty"`
+	ODataCount    nullable.Nullable[int64]  `json:"@odata.count,omitzero"`
+	ODataNextLink nullable.Nullable[string] `json:"@odata.nextLink,omitzero"`
+	Value         []MicrosoftGraphUser      `json:"value,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphUserCollectionResponse) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
+}
+
+// UnmarshalJSON decodes a page with its Value allocated once, at the page's length (at most 1,000,
+// above Graph's largest page), instead of grown item by item.
+func (v *MicrosoftGraphUserCollectionResponse) UnmarshalJSON(b []byte) error {
+	type page MicrosoftGraphUserCollectionResponse
+	if n := nullable.ArrayLen(b, "value", 1000); n > 0 {
+		v.Value = make([]MicrosoftGraphUser, 0, n)
+	}
+	return json.Unmarshal(b, (*page)(v))
 }
 
 // MicrosoftGraphUserDeltaResponse defines model for microsoft.graph.userDeltaResponse.
 type MicrosoftGraphUserDeltaResponse struct {
-	ODataDeltaLink nullable.Nullable[string] `json:"@odata.deltaLink,omitempty"`
-	ODataNextLink  nullable.Nullable[string] `json:"@odata.nextLink,omitempty"`
-	Value          []MicrosoftGraphUser      `json:"value,omitempty"`
+	ODataDeltaLink nullable.Nullable[string] `json:"@odata.deltaLink,omitzero"`
+	ODataNextLink  nullable.Nullable[string] `json:"@odata.nextLink,omitzero"`
+	Value          []MicrosoftGraphUser      `json:"value,omitzero"`
+}
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphUserDeltaResponse) Format(f fmt.State, verb rune) {
+	nullable.FormatFields(f, verb, v)
+}
+
+// UnmarshalJSON decodes a page with its Value allocated once, at the page's length (at most 1,000,
+// above Graph's largest page), instead of grown item by item.
+func (v *MicrosoftGraphUserDeltaResponse) UnmarshalJSON(b []byte) error {
+	type page MicrosoftGraphUserDeltaResponse
+	if n := nullable.ArrayLen(b, "value", 1000); n > 0 {
+		v.Value = make([]MicrosoftGraphUser, 0, n)
+	}
+	return json.Unmarshal(b, (*page)(v))
 }
 
 // MicrosoftGraphUserPrint defines model for microsoft.graph.userPrint.
@@ -588,11 +782,14 @@ type MicrosoftGraphUserPurpose string
 
 // MicrosoftGraphWorkingHours defines model for microsoft.graph.workingHours.
 type MicrosoftGraphWorkingHours struct {
-	DaysOfWeek []MicrosoftGraphDayOfWeek                     `json:"daysOfWeek,omitempty"`
-	EndTime    nullable.Nullable[string]                     `json:"endTime,omitempty"`
-	StartTime  nullable.Nullable[string]                     `json:"startTime,omitempty"`
-	TimeZone   nullable.Nullable[MicrosoftGraphTimeZoneBase] `json:"timeZone,omitempty"`
+	DaysOfWeek []MicrosoftGraphDayOfWeek                     `json:"daysOfWeek,omitzero"`
+	EndTime    nullable.Nullable[string]                     `json:"endTime,omitzero"`
+	StartTime  nullable.Nullable[string]                     `json:"startTime,omitzero"`
+	TimeZone   nullable.Nullable[MicrosoftGraphTimeZoneBase] `json:"timeZone,omitzero"`
 }
+
+// Format prints the properties that are set, by name with %+v: what Graph sent, or what a request will send.
+func (v MicrosoftGraphWorkingHours) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 // ConsistencyLevel defines model for ConsistencyLevel.
 type ConsistencyLevel = string

@@ -198,14 +198,14 @@ func (s *Server) serveStep(outer *http.Request, st batchStep) batchAnswer {
 		inner.Header.Set(k, v)
 	}
 	inner.Header.Set("Authorization", outer.Header.Get("Authorization"))
-	if op, _, _, _ := route(inner); op == OpBatch {
+	op := Operation(inner)
+	if op == OpBatch {
 		s.GraphError(rec, inner, http.StatusBadRequest, "BadRequest", "A batch cannot hold another batch.")
 		return answerOf(st.ID, rec)
 	}
 	if fn := s.batchThrottle.Load(); fn != nil {
 		if after, ok := (*fn)(st.ID, inner); ok {
-			op, _, _, _ := route(inner)
-			_, _ = s.capture(op, inner)
+			_, _ = s.capture(op, rec, inner, true)
 			rec.Header().Set("Retry-After", strconv.FormatFloat(after.Seconds(), 'f', -1, 64))
 			s.GraphError(rec, inner, http.StatusTooManyRequests, "TooManyRequests",
 				"Too many requests (throttled by graphtest).")

@@ -73,9 +73,9 @@ func TestBatchServesThroughTheSingleCallHandlers(t *testing.T) {
 	if a := got["after"]; a.Status != 200 || !strings.Contains(string(a.Body), "Batched") {
 		t.Errorf("after: %d %s, want the patched jobTitle", a.Status, a.Body)
 	}
-	if s.Requests(OpBatch) != 1 || s.Requests(OpGetUser) != 3 || s.Requests(OpUpdateUser) != 1 || s.GraphHTTPRequests() != 1 {
+	if s.Requests(OpBatch) != 1 || s.Requests(OpGetUser) != 3 || s.Requests(OpUpdateUser) != 1 || s.GraphRequests() != 1 {
 		t.Errorf("counts: batch %d, getUser %d, updateUser %d, HTTP %d", s.Requests(OpBatch), s.Requests(OpGetUser),
-			s.Requests(OpUpdateUser), s.GraphHTTPRequests())
+			s.Requests(OpUpdateUser), s.GraphRequests())
 	}
 }
 

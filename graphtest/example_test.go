@@ -155,10 +155,37 @@ func ExampleServer_ThrottleBatch() {
 	for _, r := range answer.Responses {
 		fmt.Println(strings.TrimSpace(fmt.Sprint(r.ID, " ", r.Status, " ", r.Headers["Retry-After"])))
 	}
-	fmt.Println(srv.GraphHTTPRequests(), "HTTP request")
+	fmt.Println(srv.GraphRequests(), "HTTP request")
 	// Output:
 	// 1 200
 	// 2 429 2
 	// 3 424
 	// 1 HTTP request
+}
+
+// Options.Roles narrows the permissions of the tokens a Server issues, so a
+// test can see how a client handles Graph's 403 Authorization_RequestDenied.
+func ExampleOptions_roles() {
+	srv := graphtest.NewServer(graphtest.Options{Users: 3, Roles: []string{"User.Read.All"}})
+	defer srv.Close()
+	call := func(what, method, path, body string) {
+		req, _ := http.NewRequest(method, srv.GraphURL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+srv.Token())
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			panic(err)
+		}
+		var e struct {
+			Error struct{ Code string } `json:"error"`
+		}
+		_ = json.NewDecoder(res.Body).Decode(&e)
+		res.Body.Close()
+		fmt.Println(strings.TrimSpace(fmt.Sprint(what, ": ", res.StatusCode, " ", e.Error.Code)))
+	}
+	call("list users", http.MethodGet, "/users?$select=id", "")
+	call("update a user", http.MethodPatch, "/users/"+srv.UserIDs()[0], `{"city":"Oslo"}`)
+	// Output:
+	// list users: 200
+	// update a user: 403 Authorization_RequestDenied
 }

@@ -9,11 +9,13 @@ import (
 // Operation returns the operation name (an Op constant) a request to either
 // listener is routed to, or "" when none. Interceptors use it to aim faults.
 func Operation(r *http.Request) string {
-	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") {
+	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") || strings.HasSuffix(r.URL.Path, "/oauth2/token") {
 		return OpToken
 	}
-	op, _, _, _ := route(r)
-	return op
+	if e, _ := route(r, nil); e != nil {
+		return e.op
+	}
+	return ""
 }
 
 // FailRequests returns an Interceptor that answers the next n requests to

@@ -1,7 +1,9 @@
 package graphtest
 
 import (
+	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -70,7 +72,7 @@ func FuzzBearer(f *testing.F) {
 	f.Add("bearer ..")
 	f.Fuzz(func(t *testing.T, auth string) {
 		r := &http.Request{Header: http.Header{"Authorization": {auth}}, URL: &url.URL{}}
-		_ = s.checkBearer(r)
+		_, _ = s.checkBearer(r)
 	})
 }
 
@@ -159,6 +161,48 @@ func FuzzBatch(f *testing.F) {
 		case http.StatusBadRequest:
 		default:
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	})
+}
+
+// FuzzRequestBody feeds arbitrary bytes to the body decoder under each
+// Content-Encoding: it must never panic nor return more than maxBody bytes.
+func FuzzRequestBody(f *testing.F) {
+	f.Add("gzip", compress(f, "gzip", []byte(`{"displayName":"a"}`)))
+	f.Add("deflate", compress(f, "deflate", []byte(`{}`)))
+	f.Add("deflate", compress(f, "rawdeflate", []byte(`{}`)))
+	f.Add("gzip", []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff})
+	f.Add("", []byte(`{"a":1}`))
+	f.Add("br", []byte("x"))
+	f.Fuzz(func(t *testing.T, enc string, body []byte) {
+		r := &http.Request{Header: http.Header{"Content-Encoding": {enc}}, Body: io.NopCloser(bytes.NewReader(body))}
+		if got, err := readBody(r); len(got) > maxBody || (err == nil && got == nil && len(body) > 0 && enc == "") {
+			t.Fatalf("readBody(%q): %d bytes, %v", enc, len(got), err)
+		}
+	})
+}
+
+// FuzzRouteAndScope: the routing table and the scope reader take any path
+// and any scope string.
+func FuzzRouteAndScope(f *testing.F) {
+	for _, s := range []string{
+		"/v1.0/groups/g/members/microsoft.graph.user/$count", "/v1.0/users('a''b')/memberOf", "/v1.0/groups/$count",
+		"/v1.0//", "/v1.0/users/%zz", "https://graph.microsoft.com/.default openid profile offline_access",
+		"openid", " /.default", "a/.default b/.default",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if u, err := url.Parse("http://h" + s); err == nil {
+			for _, m := range []string{"GET", "POST", "PATCH", "DELETE"} {
+				c := &call{}
+				if e, known := route(&http.Request{Method: m, URL: u}, c); e != nil && (!known || e.method != m) {
+					t.Fatalf("%s %s: %+v %v", m, s, e, known)
+				}
+			}
+		}
+		if res, ok := defaultScope(s); ok && (res == "" || strings.Contains(res, " ")) {
+			t.Fatalf("defaultScope(%q) = %q", s, res)
 		}
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -172,8 +171,11 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 	if qerr == nil {
 		qerr = s.checkNew(groupType, m)
 	}
+	if qerr == nil {
+		qerr = s.checkSize(m)
+	}
 	if qerr != nil {
-		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	for k, v := range m {
@@ -200,6 +202,11 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 	if d.nicknameTaken(m["mailNickname"].(string), nil) {
 		d.mu.Unlock()
 		s.GraphError(w, r, http.StatusBadRequest, errNicknameTaken.code, errNicknameTaken.msg)
+		return
+	}
+	if qerr := s.checkQuota(); qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
 	owners, members, qerr := d.resolveBinds(b)
@@ -271,125 +278,14 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 	}
 	props := merged(g.props, m)
 	props["@odata.type"] = groupODataType
+	if qerr := s.checkSize(props); qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
+		return
+	}
 	d.replaceGroup(g, props)
 	d.mu.Unlock()
 	s.noContent(w, r)
-}
-
-// listGroupMembers implements GET /groups/{id}/members: the direct members,
-// users and groups, each with its @odata.type, paged like GET /users.
-func (s *Server) listGroupMembers(w http.ResponseWriter, r *http.Request, q queryParams, key string) {
-	if err := checkOptions(q, "$top", "$select", "$skiptoken", "$count", "$filter", "$orderby", "$search", "$expand"); err != nil {
-		s.GraphError(w, r, http.StatusBadRequest, err.code, err.msg)
-		return
-	}
-	if q.has("$filter") || q.has("$orderby") || q.has("$search") {
-		s.GraphError(w, r, http.StatusBadRequest, "Request_UnsupportedQuery",
-			"graphtest supports only $top, $select and $count on members.")
-		return
-	}
-	top := s.opts.PageSize
-	if q.has("$top") {
-		n, err := strconv.Atoi(q.get("$top"))
-		if err != nil || n < 1 || n > 999 {
-			s.GraphError(w, r, http.StatusBadRequest, "Request_BadRequest",
-				fmt.Sprintf("Invalid page size specified: '%s'. Must be between 1 and 999 inclusive.", q.get("$top")))
-			return
-		}
-		top = n
-	}
-	count := false
-	if q.has("$count") {
-		switch strings.ToLower(q.get("$count")) {
-		case "true":
-			count = true
-		case "false":
-		default:
-			s.GraphError(w, r, http.StatusBadRequest, "BadRequest", fmt.Sprintf("'%s' is not a valid count option.", q.get("$count")))
-			return
-		}
-		if count && !strings.EqualFold(strings.TrimSpace(r.Header.Get("ConsistencyLevel")), "eventual") {
-			s.GraphError(w, r, http.StatusBadRequest, "Request_BadRequest", "$count is not currently supported.")
-			return
-		}
-	}
-	var sel []string
-	if v := q.get("$select"); v != "" {
-		for _, f := range strings.Split(v, ",") {
-			sel = append(sel, strings.TrimSpace(f))
-		}
-	}
-	off := uint64(0)
-	if tok := q.get("$skiptoken"); tok != "" {
-		nums, ok := decodeToken(tok, "g", 1)
-		if !ok {
-			s.GraphError(w, r, http.StatusBadRequest, errExpiredToken.code, errExpiredToken.msg)
-			return
-		}
-		off = nums[0]
-	}
-	d := s.dir
-	d.mu.RLock()
-	g := d.groupByKey(key)
-	if g == nil {
-		d.mu.RUnlock()
-		s.notFound(w, r, key)
-		return
-	}
-	ids := d.members[strings.ToLower(g.id)]
-	total := len(ids)
-	off = min(off, uint64(total))
-	end := min(off+uint64(top), uint64(total))
-	items := make([]any, 0, end-off)
-	for _, id := range ids[off:end] {
-		items = append(items, d.memberItem(id, sel))
-	}
-	d.mu.RUnlock()
-	resp := collection{Context: s.GraphURL + "/$metadata#directoryObjects", Value: items}
-	if count {
-		resp.Count = &total
-	}
-	if end < uint64(total) {
-		resp.NextLink = s.link(r, q, "$skiptoken", encodeToken("g", end))
-	}
-	s.writeOData(w, r, http.StatusOK, resp)
-}
-
-// memberItem renders the member id as a directoryObject item: its
-// @odata.type, then the properties sel names (those it has), or its type's
-// default properties. Callers hold mu.
-func (d *directory) memberItem(id string, sel []string) map[string]any {
-	var (
-		props    map[string]any
-		odata    any
-		defaults func() map[string]any
-	)
-	if u := d.byID[strings.ToLower(id)]; u != nil {
-		props, odata = u.props, "#microsoft.graph.user"
-		defaults = func() map[string]any { return project(userType, props, nil) }
-	} else {
-		props = d.objects[strings.ToLower(id)]
-		odata = props["@odata.type"]
-		defaults = func() map[string]any {
-			if odata == groupODataType {
-				return project(groupType, props, nil)
-			}
-			return props
-		}
-	}
-	var out map[string]any
-	if sel == nil {
-		out = defaults()
-	} else {
-		out = make(map[string]any, len(sel)+1)
-		for _, name := range sel {
-			if v, ok := props[name]; ok {
-				out[name] = v
-			}
-		}
-	}
-	out["@odata.type"] = odata
-	return out
 }
 
 var errAlreadyMember = &queryError{code: "Request_BadRequest",

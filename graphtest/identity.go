@@ -1,7 +1,10 @@
 package graphtest
 
 import (
+	"bytes"
 	"crypto/rsa"
+	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -9,6 +12,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,29 +32,40 @@ type tokenResponse struct {
 func (s *Server) serveIdentity(w http.ResponseWriter, r *http.Request) {
 	segs, ok := pathSegments(r.URL.EscapedPath())
 	op := ""
-	if ok && len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token" {
+	v1 := ok && len(segs) == 3 && segs[1] == "oauth2" && segs[2] == "token"
+	if v1 || ok && len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token" {
 		op = OpToken
 	}
-	body, err := s.capture(op, r)
+	body, err := s.capture(op, w, r, op != "")
 	if intercept(&s.identityHook, w, r, body) {
 		return
 	}
 	if err != nil {
-		s.IdentityError(w, r, http.StatusRequestEntityTooLarge, "invalid_request", 900144, "The request body is too large.")
+		w.Header().Set("Connection", "close") // the rest of the body is left unread
+		s.IdentityError(w, r, http.StatusRequestEntityTooLarge, "invalid_request", 900144, "The request body is too large or could not be read.")
 		return
 	}
 	switch {
 	case op == OpToken:
-		s.token(w, r, segs[0])
+		s.token(w, r, segs[0], v1)
 	case ok && len(segs) == 4 && segs[1] == "v2.0" && segs[2] == ".well-known" && segs[3] == "openid-configuration":
-		s.openIDConfig(w, r, segs[0])
-	case ok && len(segs) == 4 && segs[1] == "discovery" && segs[2] == "v2.0" && segs[3] == "keys":
+		s.openIDConfig(w, r, segs[0], true)
+	case ok && len(segs) == 3 && segs[1] == ".well-known" && segs[2] == "openid-configuration":
+		s.openIDConfig(w, r, segs[0], false)
+	case ok && len(segs) == 4 && segs[1] == "discovery" && segs[2] == "v2.0" && segs[3] == "keys",
+		ok && len(segs) == 3 && segs[1] == "discovery" && segs[2] == "keys":
 		s.jwks(w, r)
-	case ok && len(segs) == 3 && segs[0] == "common" && segs[1] == "discovery" && segs[2] == "instance":
+	case ok && len(segs) == 3 && segs[1] == "discovery" && segs[2] == "instance" && (segs[0] == "common" || s.knownTenant(segs[0])):
 		s.instanceDiscovery(w, r)
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// multiTenant reports whether t is one of the identity platform's
+// multi-tenant authorities.
+func multiTenant(t string) bool {
+	return strings.EqualFold(t, "common") || strings.EqualFold(t, "organizations") || strings.EqualFold(t, "consumers")
 }
 
 // knownTenant reports whether t names this server's tenant (by id or domain).
@@ -59,7 +74,7 @@ func (s *Server) knownTenant(t string) bool {
 }
 
 // token implements POST /{tenant}/oauth2/v2.0/token for client credentials.
-func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
+func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string, v1 bool) {
 	if r.Method != http.MethodPost {
 		s.IdentityError(w, r, http.StatusBadRequest, "invalid_request", 900561,
 			fmt.Sprintf("The endpoint only accepts POST requests. Received a %s request.", r.Method))
@@ -112,7 +127,16 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
 		missing("client_id")
 		return
 	}
+	// The v1 endpoint (/{tenant}/oauth2/token, which the v1 metadata names)
+	// takes the resource itself instead of a scope.
 	scope := f.Get("scope")
+	if v1 {
+		if scope = f.Get("resource"); scope == "" {
+			missing("resource")
+			return
+		}
+		scope = strings.TrimSuffix(scope, "/") + "/.default"
+	}
 	if scope == "" {
 		missing("scope")
 		return
@@ -122,8 +146,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
 			fmt.Sprintf("Application with identifier '%s' was not found in the directory '%s'. The app may not be installed in this tenant, or the request went to the wrong tenant.", clientID, tenant))
 		return
 	}
-	resource, ok := strings.CutSuffix(scope, "/.default")
-	if !ok || resource == "" || strings.ContainsAny(scope, " \t") {
+	resource, ok := defaultScope(scope)
+	if !ok {
 		s.IdentityError(w, r, http.StatusBadRequest, "invalid_scope", 1002012,
 			fmt.Sprintf("The provided value for scope %s is not valid. Client credential flows must have a single scope value with /.default suffixed to the resource identifier (application ID URI).", scope))
 		return
@@ -175,6 +199,28 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request, tenant string) {
 	_, _ = w.Write(body)
 }
 
+// oidcScopes are the OpenID Connect scopes that MSAL adds to every request
+// and that Entra ignores in a client credentials grant.
+var oidcScopes = []string{"openid", "profile", "offline_access", "email"}
+
+// defaultScope reads a client credentials scope: exactly one
+// "{resource}/.default", beside which only the OpenID Connect scopes may
+// stand (ignored, as Entra ignores them). It returns the resource.
+func defaultScope(scope string) (string, bool) {
+	resource := ""
+	for _, sc := range strings.Fields(scope) {
+		if slices.ContainsFunc(oidcScopes, func(o string) bool { return strings.EqualFold(o, sc) }) {
+			continue
+		}
+		r, ok := strings.CutSuffix(sc, "/.default")
+		if !ok || r == "" || resource != "" {
+			return "", false
+		}
+		resource = r
+	}
+	return resource, resource != ""
+}
+
 // checkAssertion validates a client_assertion JWT; it returns 0 when good,
 // else the AADSTS code and message.
 func (s *Server) checkAssertion(assertion, tenant string) (int, string) {
@@ -186,19 +232,8 @@ func (s *Server) checkAssertion(assertion, tenant string) (int, string) {
 	if err != nil {
 		return 50027, "JWT token is invalid or malformed."
 	}
-	s256, _ := p.header["x5t#S256"].(string)
-	s1, _ := p.header["x5t"].(string)
-	switch {
-	case s256 != "":
-		if s256 != s.certS256 {
-			return 700027, "Client assertion failed signature validation: the certificate thumbprint (x5t#S256) does not match a registered certificate."
-		}
-	case s1 != "":
-		if s1 != s.certS1 {
-			return 700027, "Client assertion failed signature validation: the certificate thumbprint (x5t) does not match a registered certificate."
-		}
-	default:
-		return 700027, "Client assertion failed signature validation: the header names no certificate thumbprint (x5t#S256 or x5t)."
+	if code, msg := s.checkThumbprint(p.header); code != 0 {
+		return code, msg
 	}
 	pub, ok := cert.PublicKey.(*rsa.PublicKey)
 	if !ok {
@@ -214,6 +249,8 @@ func (s *Server) checkAssertion(assertion, tenant string) (int, string) {
 	validAud := []string{
 		s.AuthorityHost + "/" + tenant + "/oauth2/v2.0/token",
 		s.AuthorityHost + "/" + s.TenantID + "/oauth2/v2.0/token",
+		s.AuthorityHost + "/" + tenant + "/oauth2/token",
+		s.AuthorityHost + "/" + s.TenantID + "/oauth2/token",
 		s.AuthorityHost + "/" + s.TenantID + "/v2.0",
 	}
 	audOK := false
@@ -232,6 +269,56 @@ func (s *Server) checkAssertion(assertion, tenant string) (int, string) {
 		return 700024, "Client assertion is not within its valid time range."
 	}
 	return 0, ""
+}
+
+// checkThumbprint checks that a client assertion's header names the
+// registered certificate: by x5t#S256 (SHA-256) or x5t (SHA-1), compared as
+// bytes whatever base64 alphabet and padding the client chose, and by the
+// first certificate of x5c when the header carries one.
+func (s *Server) checkThumbprint(h map[string]any) (int, string) {
+	cert := s.opts.Certificate
+	if x5c, ok := h["x5c"]; ok {
+		var first any
+		if chain, _ := x5c.([]any); len(chain) > 0 {
+			first = chain[0]
+		}
+		der, ok := decodeB64(first)
+		if !ok || !bytes.Equal(der, cert.Raw) {
+			return 700027, "Client assertion failed signature validation: the certificate in x5c is not a registered certificate."
+		}
+	}
+	s256, hasS256 := h["x5t#S256"]
+	s1, hasS1 := h["x5t"]
+	switch {
+	case hasS256:
+		sum := sha256.Sum256(cert.Raw)
+		if got, ok := decodeB64(s256); !ok || !bytes.Equal(got, sum[:]) {
+			return 700027, "Client assertion failed signature validation: the certificate thumbprint (x5t#S256) does not match a registered certificate."
+		}
+	case hasS1:
+		sum := sha1.Sum(cert.Raw)
+		if got, ok := decodeB64(s1); !ok || !bytes.Equal(got, sum[:]) {
+			return 700027, "Client assertion failed signature validation: the certificate thumbprint (x5t) does not match a registered certificate."
+		}
+	default:
+		if _, ok := h["x5c"]; !ok {
+			return 700027, "Client assertion failed signature validation: the header names no certificate thumbprint (x5t#S256 or x5t)."
+		}
+	}
+	return 0, ""
+}
+
+// decodeB64 decodes a JSON string in any of base64's four forms: standard
+// or URL alphabet, padded or not.
+func decodeB64(v any) ([]byte, bool) {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return nil, false
+	}
+	s = strings.TrimRight(s, "=")
+	s = strings.NewReplacer("-", "+", "_", "/").Replace(s)
+	b, err := base64.RawStdEncoding.DecodeString(s)
+	return b, err == nil
 }
 
 // accessClaims are the claims of an issued access token (a v1.0 token, as
@@ -305,35 +392,35 @@ func (s *Server) Token() string {
 }
 
 // checkBearer validates the Authorization header of a Graph call; it returns
-// "" when the token is good, else the 401 message.
-func (s *Server) checkBearer(r *http.Request) string {
+// the token's roles and "" when the token is good, else the 401 message.
+func (s *Server) checkBearer(r *http.Request) ([]string, string) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return "Access token is empty."
+		return nil, "Access token is empty."
 	}
 	scheme, tok, _ := strings.Cut(h, " ")
 	if !strings.EqualFold(scheme, "Bearer") || tok == "" {
-		return "Access token is empty."
+		return nil, "Access token is empty."
 	}
 	tok = strings.TrimSpace(tok)
 	v, msg := s.verifiedToken(tok)
 	if msg != "" {
-		return msg
+		return nil, msg
 	}
 	now := s.now().Unix()
 	if now >= v.exp {
-		return "Lifetime validation failed, the token is expired."
+		return nil, "Lifetime validation failed, the token is expired."
 	}
 	if now < v.nbf {
-		return "Lifetime validation failed, the token is not yet valid."
+		return nil, "Lifetime validation failed, the token is not yet valid."
 	}
 	if v.seq < s.revokedBelow.Load() {
 		if s.challenge.Load() != nil {
-			return caeMessage
+			return nil, caeMessage
 		}
-		return "Access token has been revoked."
+		return nil, "Access token has been revoked."
 	}
-	return ""
+	return v.roles, ""
 }
 
 // caeMessage is the 401 message of a Continuous Access Evaluation challenge.
@@ -343,7 +430,8 @@ const caeMessage = "Continuous access evaluation resulted in challenge with resu
 // been checked: the time-dependent checks run on every call.
 type verified struct {
 	exp, nbf int64
-	seq      uint64 // issue sequence number, from uti
+	seq      uint64   // issue sequence number, from uti
+	roles    []string // the roles claim; shared, never modified
 }
 
 // maxVerified bounds the cache of verified tokens.
@@ -378,6 +466,13 @@ func (s *Server) verifiedToken(tok string) (verified, string) {
 		return verified{}, "Access token validation failure. Invalid signature."
 	}
 	v := verified{exp: exp, nbf: nbf, seq: binary.BigEndian.Uint64(uti[:8])}
+	if roles, ok := p.claims["roles"].([]any); ok {
+		for _, r := range roles {
+			if r, ok := r.(string); ok {
+				v.roles = append(v.roles, r)
+			}
+		}
+	}
 	if s.verifiedCount.Add(1) > maxVerified {
 		s.verifiedCache.Clear()
 		s.verifiedCount.Store(0)
@@ -386,33 +481,60 @@ func (s *Server) verifiedToken(tok string) (verified, string) {
 	return v, ""
 }
 
-// openIDConfig serves the tenant's OpenID Connect metadata, which MSAL-based
-// clients fetch before asking for a token.
-func (s *Server) openIDConfig(w http.ResponseWriter, r *http.Request, tenant string) {
-	if !s.knownTenant(tenant) && tenant != "common" && tenant != "organizations" {
+// openIDConfig serves the OpenID Connect metadata that MSAL-based clients
+// fetch before asking for a token: v2 (/{tenant}/v2.0/.well-known/...) or
+// v1 (/{tenant}/.well-known/...). As Entra does, a tenant's document names
+// the tenant's id in every URL and its issuer, while the multi-tenant
+// authorities' (common, organizations) keep their own name in the endpoints
+// and the {tenantid} placeholder in the issuer.
+func (s *Server) openIDConfig(w http.ResponseWriter, r *http.Request, tenant string, v2 bool) {
+	if !s.knownTenant(tenant) && !multiTenant(tenant) {
 		s.IdentityError(w, r, http.StatusBadRequest, "invalid_tenant", 90002,
 			fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant))
 		return
 	}
-	base := s.AuthorityHost + "/" + s.TenantID
-	writeJSON(w, http.StatusOK, map[string]any{
-		"token_endpoint":                        base + "/oauth2/v2.0/token",
-		"token_endpoint_auth_methods_supported": []string{"client_secret_post", "private_key_jwt", "client_secret_basic"},
-		"jwks_uri":                              base + "/discovery/v2.0/keys",
+	tid := s.TenantID
+	if multiTenant(tenant) {
+		tid = "{tenantid}"
+	} else {
+		tenant = s.TenantID
+	}
+	base := s.AuthorityHost + "/" + tenant
+	doc := map[string]any{
 		"response_modes_supported":              []string{"query", "fragment", "form_post"},
 		"subject_types_supported":               []string{"pairwise"},
 		"id_token_signing_alg_values_supported": []string{"RS256"},
 		"response_types_supported":              []string{"code", "id_token", "code id_token", "id_token token"},
-		"scopes_supported":                      []string{"openid", "profile", "email", "offline_access"},
-		"issuer":                                base + "/v2.0",
-		"authorization_endpoint":                base + "/oauth2/v2.0/authorize",
-		"device_authorization_endpoint":         base + "/oauth2/v2.0/devicecode",
-		"end_session_endpoint":                  base + "/oauth2/v2.0/logout",
 		"tenant_region_scope":                   "EU",
 		"cloud_instance_name":                   "microsoftonline.com",
 		"cloud_graph_host_name":                 "graph.windows.net",
 		"msgraph_host":                          "graph.microsoft.com",
-	})
+	}
+	if multiTenant(tenant) {
+		doc["tenant_region_scope"] = nil
+	}
+	if v2 {
+		doc["token_endpoint"] = base + "/oauth2/v2.0/token"
+		doc["token_endpoint_auth_methods_supported"] = []string{"client_secret_post", "private_key_jwt", "client_secret_basic"}
+		doc["jwks_uri"] = base + "/discovery/v2.0/keys"
+		doc["scopes_supported"] = []string{"openid", "profile", "email", "offline_access"}
+		doc["issuer"] = s.AuthorityHost + "/" + tid + "/v2.0"
+		doc["authorization_endpoint"] = base + "/oauth2/v2.0/authorize"
+		doc["device_authorization_endpoint"] = base + "/oauth2/v2.0/devicecode"
+		doc["end_session_endpoint"] = base + "/oauth2/v2.0/logout"
+		doc["userinfo_endpoint"] = "https://graph.microsoft.com/oidc/userinfo"
+	} else {
+		doc["token_endpoint"] = base + "/oauth2/token"
+		doc["token_endpoint_auth_methods_supported"] = []string{"client_secret_post", "private_key_jwt", "client_secret_basic"}
+		doc["jwks_uri"] = s.AuthorityHost + "/common/discovery/keys"
+		doc["issuer"] = "https://sts.windows.net/" + tid + "/"
+		doc["authorization_endpoint"] = base + "/oauth2/authorize"
+		doc["device_authorization_endpoint"] = base + "/oauth2/devicecode"
+		doc["end_session_endpoint"] = base + "/oauth2/logout"
+		doc["userinfo_endpoint"] = base + "/openid/userinfo"
+		doc["microsoft_multi_refresh_token"] = true
+	}
+	writeJSON(w, http.StatusOK, doc)
 }
 
 // jwks serves the key that signs access tokens.
@@ -426,11 +548,26 @@ func (s *Server) jwks(w http.ResponseWriter, _ *http.Request) {
 	}}})
 }
 
-// instanceDiscovery answers MSAL's authority validation.
-func (s *Server) instanceDiscovery(w http.ResponseWriter, _ *http.Request) {
+// instanceDiscovery answers MSAL's authority validation
+// (/common/discovery/instance?api-version=1.1&authorization_endpoint=...):
+// the metadata document of the authorization endpoint's tenant (v2 or v1,
+// as the endpoint is) and this host as its only alias.
+func (s *Server) instanceDiscovery(w http.ResponseWriter, r *http.Request) {
 	host := strings.TrimPrefix(strings.TrimPrefix(s.AuthorityHost, "http://"), "https://")
+	tenant, v2 := s.TenantID, true
+	if ae, err := url.Parse(r.URL.Query().Get("authorization_endpoint")); err == nil && ae.Path != "" {
+		segs := strings.Split(strings.Trim(ae.Path, "/"), "/")
+		if segs[0] != "" {
+			tenant = segs[0]
+		}
+		v2 = slices.Contains(segs, "v2.0")
+	}
+	discovery := s.AuthorityHost + "/" + url.PathEscape(tenant) + "/v2.0/.well-known/openid-configuration"
+	if !v2 {
+		discovery = s.AuthorityHost + "/" + url.PathEscape(tenant) + "/.well-known/openid-configuration"
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"tenant_discovery_endpoint": s.AuthorityHost + "/" + s.TenantID + "/v2.0/.well-known/openid-configuration",
+		"tenant_discovery_endpoint": discovery,
 		"api-version":               "1.1",
 		"metadata": []map[string]any{{
 			"preferred_network": host, "preferred_cache": host, "aliases": []string{host},

@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"math/big"
 	"net/http"
@@ -85,7 +87,7 @@ func TestTokenSuccess(t *testing.T) {
 			t.Errorf("claim %s = %v, want %v", k, c[k], want)
 		}
 	}
-	if roles, _ := c["roles"].([]any); len(roles) != 1 || roles[0] != "User.ReadWrite.All" {
+	if roles, _ := c["roles"].([]any); len(roles) != len(defaultRoles) || roles[0] != defaultRoles[0] {
 		t.Errorf("roles %v", c["roles"])
 	}
 	if c["oid"] == "" || c["oid"] == nil {
@@ -144,7 +146,11 @@ func TestTokenErrors(t *testing.T) {
 		{"missing grant_type", "POST", "", func(f url.Values) { f.Del("grant_type") }, "", 400, "invalid_request", 900144},
 		{"password grant", "POST", "", func(f url.Values) { f.Set("grant_type", "password") }, "", 400, "unsupported_grant_type", 70003},
 		{"scope without .default", "POST", "", func(f url.Values) { f.Set("scope", "https://graph.microsoft.com/User.Read.All") }, "", 400, "invalid_scope", 1002012},
-		{"two scopes", "POST", "", func(f url.Values) { f.Set("scope", "https://graph.microsoft.com/.default openid") }, "", 400, "invalid_scope", 1002012},
+		{"two .default scopes", "POST", "", func(f url.Values) {
+			f.Set("scope", "https://graph.microsoft.com/.default https://management.azure.com/.default")
+		}, "", 400, "invalid_scope", 1002012},
+		{"a delegated scope beside .default", "POST", "", func(f url.Values) { f.Set("scope", "https://graph.microsoft.com/.default User.Read") }, "", 400, "invalid_scope", 1002012},
+		{"only OpenID Connect scopes", "POST", "", func(f url.Values) { f.Set("scope", "openid profile offline_access") }, "", 400, "invalid_scope", 1002012},
 		{"missing scope", "POST", "", func(f url.Values) { f.Del("scope") }, "", 400, "invalid_request", 900144},
 		{"unknown client", "POST", "", func(f url.Values) { f.Set("client_id", "99999999-0000-0000-0000-000000000000") }, "", 400, "unauthorized_client", 700016},
 		{"missing client_id", "POST", "", func(f url.Values) { f.Del("client_id") }, "", 400, "invalid_request", 900144},
@@ -177,6 +183,55 @@ func TestTokenErrors(t *testing.T) {
 				t.Errorf("correlation_id %v", m["correlation_id"])
 			}
 		})
+	}
+}
+
+// TestTokenV1: the v1 token endpoint, which the v1 metadata names, takes a
+// resource in place of a scope.
+func TestTokenV1(t *testing.T) {
+	s := newTestServer(t, Options{})
+	v1 := s.AuthorityHost + "/" + s.TenantID + "/oauth2/token"
+	for _, resource := range []string{"https://graph.microsoft.com", "https://graph.microsoft.com/", graphAppID} {
+		f := tokenForm(s)
+		f.Del("scope")
+		f.Set("resource", resource)
+		r := postForm(t, v1, f)
+		if r.status != 200 {
+			t.Errorf("resource %q: %d %s", resource, r.status, r.body)
+			continue
+		}
+		if aud := claimsOf(t, r.json(t)["access_token"].(string))["aud"]; aud != graphResource {
+			t.Errorf("resource %q: aud %v", resource, aud)
+		}
+	}
+	f := tokenForm(s)
+	r := postForm(t, v1, f) // a scope, no resource
+	checkAADError(t, r, 400, "invalid_request", 900144)
+	if s.TokenRequests() != 4 {
+		t.Errorf("TokenRequests %d", s.TokenRequests())
+	}
+}
+
+// TestTokenOIDCScopes: MSAL (azidentity, MSAL Python and Node) adds the
+// OpenID Connect scopes to a client credentials request; Entra ignores them.
+func TestTokenOIDCScopes(t *testing.T) {
+	s := newTestServer(t, Options{})
+	for _, scope := range []string{
+		"https://graph.microsoft.com/.default openid offline_access profile",
+		"openid https://graph.microsoft.com/.default email",
+		"  https://graph.microsoft.com/.default   OpenID  ",
+		"00000003-0000-0000-c000-000000000000/.default offline_access",
+	} {
+		f := tokenForm(s)
+		f.Set("scope", scope)
+		r := postForm(t, s.TokenEndpoint(), f)
+		if r.status != 200 {
+			t.Errorf("scope %q: %d %s", scope, r.status, r.body)
+			continue
+		}
+		if aud := claimsOf(t, r.json(t)["access_token"].(string))["aud"]; aud != graphResource {
+			t.Errorf("scope %q: aud %v", scope, aud)
+		}
 	}
 }
 
@@ -293,6 +348,24 @@ func TestClientAssertion(t *testing.T) {
 			h["x5t"] = b64.EncodeToString(sum[:])
 		}, nil, 0},
 		{"wrong x5t SHA-1", key, "RS256", func(h map[string]any) { delete(h, "x5t#S256"); h["x5t"] = "AAAA" }, nil, 700027},
+		// MSAL Python: x5t in base64url with padding; MSAL Go: x5t#S256 in
+		// standard base64 with padding. Thumbprints compare as bytes.
+		{"x5t base64url padded", key, "RS256", func(h map[string]any) {
+			delete(h, "x5t#S256")
+			sum := sha1.Sum(cert.Raw)
+			h["x5t"] = base64.URLEncoding.EncodeToString(sum[:])
+		}, nil, 0},
+		{"x5t#S256 standard padded", key, "RS256", func(h map[string]any) { h["x5t#S256"] = base64.StdEncoding.EncodeToString(thumb[:]) }, nil, 0},
+		{"x5t#S256 standard unpadded", key, "RS256", func(h map[string]any) { h["x5t#S256"] = base64.RawStdEncoding.EncodeToString(thumb[:]) }, nil, 0},
+		{"x5t#S256 hex", key, "RS256", func(h map[string]any) { h["x5t#S256"] = hex.EncodeToString(thumb[:]) }, nil, 700027},
+		{"x5t#S256 not a string", key, "RS256", func(h map[string]any) { h["x5t#S256"] = 7 }, nil, 700027},
+		{"x5c with x5t#S256", key, "RS256", func(h map[string]any) { h["x5c"] = []any{base64.StdEncoding.EncodeToString(cert.Raw)} }, nil, 0},
+		{"x5c alone", key, "RS256", func(h map[string]any) {
+			delete(h, "x5t#S256")
+			h["x5c"] = []any{base64.StdEncoding.EncodeToString(cert.Raw)}
+		}, nil, 0},
+		{"x5c of another certificate", key, "RS256", func(h map[string]any) { h["x5c"] = []any{base64.StdEncoding.EncodeToString(otherCert.Raw)} }, nil, 700027},
+		{"x5c empty", key, "RS256", func(h map[string]any) { h["x5c"] = []any{} }, nil, 700027},
 		{"not yet valid", key, "RS256", nil, func(c map[string]any) { c["nbf"] = now + 3600 }, 700024},
 	}
 	for _, tt := range tests {
@@ -327,17 +400,61 @@ func TestClientAssertion(t *testing.T) {
 
 func TestDiscovery(t *testing.T) {
 	s := newTestServer(t, Options{})
-	r := do(t, "GET", s.AuthorityHost+"/"+s.TenantID+"/v2.0/.well-known/openid-configuration", nil, "")
-	if r.status != 200 || r.json(t)["token_endpoint"] != s.TokenEndpoint() {
-		t.Errorf("openid-configuration: %d %s", r.status, r.body)
+	get := func(path string) map[string]any {
+		t.Helper()
+		r := do(t, "GET", s.AuthorityHost+path, nil, "")
+		if r.status != 200 {
+			t.Fatalf("%s: %d %s", path, r.status, r.body)
+		}
+		return r.json(t)
 	}
-	r = do(t, "GET", s.AuthorityHost+"/"+s.TenantID+"/discovery/v2.0/keys", nil, "")
-	if keys, _ := r.json(t)["keys"].([]any); r.status != 200 || len(keys) != 1 {
-		t.Errorf("keys: %d %s", r.status, r.body)
+	tenantBase := s.AuthorityHost + "/" + s.TenantID
+	tests := []struct {
+		path                      string
+		token, issuer, jwks, auth string
+	}{
+		{"/" + s.TenantID + "/v2.0/.well-known/openid-configuration", s.TokenEndpoint(), tenantBase + "/v2.0",
+			tenantBase + "/discovery/v2.0/keys", tenantBase + "/oauth2/v2.0/authorize"},
+		{"/" + s.Domain + "/v2.0/.well-known/openid-configuration", s.TokenEndpoint(), tenantBase + "/v2.0",
+			tenantBase + "/discovery/v2.0/keys", tenantBase + "/oauth2/v2.0/authorize"},
+		{"/common/v2.0/.well-known/openid-configuration", s.AuthorityHost + "/common/oauth2/v2.0/token",
+			s.AuthorityHost + "/{tenantid}/v2.0", s.AuthorityHost + "/common/discovery/v2.0/keys", s.AuthorityHost + "/common/oauth2/v2.0/authorize"},
+		{"/" + s.TenantID + "/.well-known/openid-configuration", tenantBase + "/oauth2/token",
+			"https://sts.windows.net/" + s.TenantID + "/", s.AuthorityHost + "/common/discovery/keys", tenantBase + "/oauth2/authorize"},
+		{"/organizations/.well-known/openid-configuration", s.AuthorityHost + "/organizations/oauth2/token",
+			"https://sts.windows.net/{tenantid}/", s.AuthorityHost + "/common/discovery/keys", s.AuthorityHost + "/organizations/oauth2/authorize"},
 	}
-	r = do(t, "GET", s.AuthorityHost+"/common/discovery/instance?api-version=1.1", nil, "")
-	if r.status != 200 {
-		t.Errorf("instance discovery: %d %s", r.status, r.body)
+	for _, tt := range tests {
+		m := get(tt.path)
+		if m["token_endpoint"] != tt.token || m["issuer"] != tt.issuer || m["jwks_uri"] != tt.jwks || m["authorization_endpoint"] != tt.auth {
+			t.Errorf("%s: token %v issuer %v jwks %v authorize %v", tt.path, m["token_endpoint"], m["issuer"], m["jwks_uri"], m["authorization_endpoint"])
+		}
+	}
+	for _, path := range []string{"/" + s.TenantID + "/discovery/v2.0/keys", "/common/discovery/v2.0/keys", "/common/discovery/keys"} {
+		if keys, _ := get(path)["keys"].([]any); len(keys) != 1 {
+			t.Errorf("%s: %d keys", path, len(keys))
+		}
+	}
+	if r := do(t, "GET", s.AuthorityHost+"/someone-else/v2.0/.well-known/openid-configuration", nil, ""); r.status != 400 {
+		t.Errorf("unknown tenant metadata: %d", r.status)
+	}
+	// Instance discovery points at the metadata of the authorization
+	// endpoint's tenant, v2 or v1 as that endpoint is.
+	host := strings.TrimPrefix(s.AuthorityHost, "http://")
+	for ae, want := range map[string]string{
+		"": tenantBase + "/v2.0/.well-known/openid-configuration",
+		"https://" + host + "/common/oauth2/v2.0/authorize":             s.AuthorityHost + "/common/v2.0/.well-known/openid-configuration",
+		"https://" + host + "/" + s.TenantID + "/oauth2/v2.0/authorize": tenantBase + "/v2.0/.well-known/openid-configuration",
+		"https://" + host + "/" + s.TenantID + "/oauth2/authorize":      tenantBase + "/.well-known/openid-configuration",
+	} {
+		m := get("/common/discovery/instance?api-version=1.1&authorization_endpoint=" + url.QueryEscape(ae))
+		if m["tenant_discovery_endpoint"] != want {
+			t.Errorf("authorization_endpoint %q: tenant_discovery_endpoint %v, want %s", ae, m["tenant_discovery_endpoint"], want)
+		}
+		md, _ := m["metadata"].([]any)
+		if len(md) != 1 || !slices.Contains(md[0].(map[string]any)["aliases"].([]any), any(host)) {
+			t.Errorf("metadata %v", m["metadata"])
+		}
 	}
 }
 

@@ -231,13 +231,44 @@ func (s *Server) checkNew(et *entityType, m map[string]any) *queryError {
 }
 
 // checkUpdate decodes the body of a PATCH to an object of et and validates it
-// with checkWrite; checkCreate builds on it.
+// with checkWrite; checkCreate builds on it. A property POST requires cannot
+// be cleared with null, as Graph refuses to.
 func (s *Server) checkUpdate(et *entityType, body []byte) (map[string]any, *queryError) {
 	m, qerr := decodeObject(body)
 	if qerr == nil {
 		qerr = s.checkWrite(et, m)
 	}
-	return m, qerr
+	if qerr != nil {
+		return nil, qerr
+	}
+	for _, req := range et.required {
+		if v, ok := m[req]; ok && v == nil {
+			return nil, &queryError{code: "Request_BadRequest", msg: fmt.Sprintf("Invalid value specified for property '%s' of resource '%s'.", req, et.resource())}
+		}
+	}
+	return m, nil
+}
+
+// errQuotaExceeded is Graph's answer to a create in a full directory.
+var errQuotaExceeded = &queryError{code: "Directory_QuotaExceeded",
+	msg: "The directory object quota limit for the Tenant has been exceeded. Please ask your administrator to increase the directory object quota limit and then try again."}
+
+// checkQuota refuses a create when the directory holds Options.MaxObjects
+// objects. Callers hold mu.
+func (s *Server) checkQuota() *queryError {
+	if len(s.dir.users)+len(s.dir.groups) >= s.opts.MaxObjects {
+		return errQuotaExceeded
+	}
+	return nil
+}
+
+// checkSize refuses an object whose JSON would exceed Options.MaxObjectBytes.
+func (s *Server) checkSize(props map[string]any) *queryError {
+	if n := len(marshal(props)); n > s.opts.MaxObjectBytes {
+		return &queryError{status: http.StatusRequestEntityTooLarge, code: "Request_EntityTooLarge",
+			msg: fmt.Sprintf("The object would take %d bytes; an object may take at most %d.", n, s.opts.MaxObjectBytes)}
+	}
+	return nil
 }
 
 // merged returns a new map of props with the PATCH body m applied: a value

@@ -213,7 +213,12 @@ func (s *Server) parseListQuery(r *http.Request, q queryParams, et *entityType, 
 		lq.count = true
 	}
 	if lq.count && !eventual {
-		return nil, &queryError{code: "Request_BadRequest", msg: "$count is not currently supported."}
+		// A $count segment needs the header; $count=true without it is
+		// ignored, as Graph ignores it.
+		if countSegment {
+			return nil, &queryError{code: "Request_BadRequest", msg: "$count is not currently supported."}
+		}
+		lq.count = false
 	}
 	if q.has("$search") {
 		if !eventual {

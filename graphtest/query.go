@@ -85,6 +85,9 @@ func lexFilter(src string) ([]token, error) {
 		switch {
 		case c == ' ' || c == '\t':
 			i++
+		case guidAt(src, i):
+			toks = append(toks, token{'s', src[i : i+36], i})
+			i += 36
 		case c == '(' || c == ')' || c == ',' || c == ':':
 			toks = append(toks, token{'p', string(c), i})
 			i++
@@ -130,6 +133,42 @@ func lexFilter(src string) ([]token, error) {
 	return toks, nil
 }
 
+// lambdaElems lists the collections of complex values that any() may range
+// over in a $filter, with the kinds of their elements' filterable
+// properties (GUIDs are strings). Graph filters no other.
+var lambdaElems = map[string]map[string]kind{
+	"assignedLicenses": {"skuId": kString},
+	"assignedPlans":    {"servicePlanId": kString, "capabilityStatus": kString, "service": kString},
+	"provisionedPlans": {"capabilityStatus": kString, "provisioningStatus": kString, "service": kString},
+	"identities":       {"issuer": kString, "issuerAssignedId": kString, "signInType": kString},
+}
+
+// guidAt reports whether an unquoted GUID literal (OData's Edm.Guid, e.g.
+// 184efa21-98c3-4e5d-95ab-d07053a96e67) starts at src[i].
+func guidAt(src string, i int) bool {
+	if len(src)-i < 36 {
+		return false
+	}
+	for j := range 36 {
+		c := src[i+j]
+		switch j {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	if k := i + 36; k < len(src) {
+		c := src[k]
+		return !(c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+	}
+	return true
+}
+
 type filterParser struct {
 	et       *entityType // the type whose properties the filter names
 	src      string
@@ -137,7 +176,12 @@ type filterParser struct {
 	i        int
 	advanced string
 	lambda   string // the lambda variable in scope, "" outside any()
-	depth    int    // nesting of not and parentheses, bounded by maxFilterDepth
+	// lambdaOver is the collection any() ranges over; elems, for a
+	// collection of complex values, the kinds of their filterable
+	// properties (nil over strings).
+	lambdaOver string
+	elems      map[string]kind
+	depth      int // nesting of not and parentheses, bounded by maxFilterDepth
 }
 
 // maxFilterDepth bounds nesting so a hostile $filter cannot exhaust the stack.
@@ -254,10 +298,15 @@ type operand struct {
 	count  bool   // prop/$count
 	kind   kind
 	lambda bool
+	field  string // with lambda over a complex collection: the element's property
 }
 
 func (o operand) get(u map[string]any, x any) any {
 	if o.lambda {
+		if o.field != "" {
+			m, _ := x.(map[string]any)
+			return m[o.field]
+		}
 		return x
 	}
 	v := u[o.prop]
@@ -276,7 +325,18 @@ func (p *filterParser) operand() (operand, error) {
 	name := p.toks[p.i].text
 	p.i++
 	if p.lambda != "" && name == p.lambda {
+		if p.elems != nil {
+			return operand{}, unsupportedProp(p.et, p.lambdaOver)
+		}
 		return operand{lambda: true, kind: kString}, nil
+	}
+	if v, field, ok := strings.Cut(name, "/"); ok && p.lambda != "" && v == p.lambda && p.elems != nil {
+		for f, k := range p.elems {
+			if strings.EqualFold(f, field) {
+				return operand{lambda: true, field: f, kind: k}, nil
+			}
+		}
+		return operand{}, &queryError{code: "BadRequest", msg: fmt.Sprintf("Could not find a property named '%s' on the elements of '%s'.", field, p.lambdaOver)}
 	}
 	count := false
 	if base, ok := strings.CutSuffix(name, "/$count"); ok {
@@ -445,13 +505,21 @@ func (p *filterParser) primary() (pred, error) {
 		if !ok {
 			return nil, unknownProp(p.et, base)
 		}
-		if p.et.props[c] != kStrings {
+		var elems map[string]kind
+		switch p.et.props[c] {
+		case kStrings:
+		case kComplexes:
+			if elems = lambdaElems[c]; elems == nil {
+				return nil, unsupportedProp(p.et, c)
+			}
+		default:
 			return nil, unsupportedProp(p.et, c)
 		}
 		if !p.punct("(") || p.i >= len(p.toks) || p.toks[p.i].kind != 'i' {
 			return nil, p.syntax()
 		}
-		p.lambda = p.toks[p.i].text
+		p.lambda, p.lambdaOver, p.elems = p.toks[p.i].text, c, elems
+		defer func() { p.lambdaOver, p.elems = "", nil }()
 		p.i++
 		if !p.punct(":") {
 			return nil, p.syntax()
@@ -487,6 +555,9 @@ func (p *filterParser) primary() (pred, error) {
 	case "eq", "ne", "ge", "le", "gt", "lt":
 		if op == "ne" {
 			p.markAdvanced(o.prop)
+		}
+		if o.prop == "id" && op != "eq" && op != "ne" {
+			return nil, unsupportedProp(p.et, "id") // ids compare for equality only
 		}
 		lit, err := p.literal(o.kind)
 		if err != nil {

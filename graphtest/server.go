@@ -24,12 +24,18 @@
 // # What is faked
 //
 // Identity platform (AuthorityHost): POST /{tenant}/oauth2/v2.0/token with
-// grant_type=client_credentials, a scope ending in /.default, and either
-// client_secret (in the form or HTTP Basic) or a client_assertion signed by
-// Options.Certificate; GET /{tenant}/v2.0/.well-known/openid-configuration,
-// /{tenant}/discovery/v2.0/keys and /common/discovery/instance for clients
-// built on MSAL. Tokens are RS256 JWTs with the claims of an app-only Graph
-// token (aud, iss, tid, appid, roles, oid, iat, nbf, exp, ...).
+// grant_type=client_credentials, exactly one scope ending in /.default
+// (beside which openid, profile, offline_access and email, which MSAL adds,
+// are ignored, as Entra ignores them), and either client_secret (in the
+// form or HTTP Basic) or a client_assertion signed by Options.Certificate
+// and naming it by x5t#S256 or x5t (any base64 form) or x5c; the OpenID
+// Connect metadata of v2.0 (/{tenant}/v2.0/.well-known/openid-configuration)
+// and v1 (/{tenant}/.well-known/openid-configuration), with common and
+// organizations answered as Entra does ({tenantid} in the issuer), their
+// keys, and /common/discovery/instance for clients built on MSAL; the v1
+// token endpoint, /{tenant}/oauth2/token, takes a resource for the scope. Tokens
+// are RS256 JWTs with the claims of an app-only Graph token (aud, iss, tid,
+// appid, roles, oid, iat, nbf, exp, ...).
 //
 // Graph (GraphURL): GET /users ($top 1-999, $select, $filter, $search,
 // $count, $orderby, $skiptoken), GET /users/$count, GET /users/delta(),
@@ -37,25 +43,40 @@
 // GET /users/{id}/memberOf; GET and POST /groups (POST requires
 // displayName, mailEnabled, mailNickname and securityEnabled, and applies
 // owners@odata.bind and members@odata.bind: 400 for an id that names no
-// user or group, or for more than 20 of them together), GET, PATCH
-// and DELETE /groups/{id}, GET /groups/{id}/members (paged, each member with
-// its @odata.type), POST /groups/{id}/members/$ref (400 when already a
-// member) and DELETE /groups/{id}/members/{member-id}/$ref (404 when not
-// one). GET /groups takes the same query options as GET /users. PATCH
-// /groups/{id} also adds up to 20 members with members@odata.bind, all or
-// none. POST /$batch serves up to 20 of these requests through the same
-// handlers (each counted under its own operation), honours dependsOn with
-// 424 for the dependents of a failed request, answers Graph's 400s for a
-// malformed batch, and throttles the requests [Server.ThrottleBatch] picks.
+// user or group, or for more than 20 of them together), GET /groups/$count,
+// GET, PATCH and DELETE /groups/{id}, GET /groups/{id}/members (paged, each
+// member with its @odata.type), POST /groups/{id}/members/$ref (400 when
+// already a member) and DELETE /groups/{id}/members/{member-id}/$ref (404
+// when not one). GET /groups takes the same query options as GET /users.
+// members and memberOf take type casts (/members/microsoft.graph.user) and
+// $count segments, and $filter, $search and $orderby as advanced queries.
+// PATCH /groups/{id} also adds up to 20 members (and owners) with
+// members@odata.bind, all or none. POST /$batch serves up to 20 of these
+// requests through the same handlers (each counted under its own operation),
+// honours dependsOn with 424 for the dependents of a failed request, answers
+// Graph's 400s for a malformed batch, and throttles the requests
+// [Server.ThrottleBatch] picks. The routing table is in route.go.
 //
 // $filter understands eq, ne, gt, ge, lt, le, in, not, and, or, parentheses,
-// startswith, endswith, null, and any() over string collections, on the
+// startswith, endswith, null, and any() over string collections and over
+// assignedLicenses, assignedPlans, provisionedPlans and identities, on the
 // scalar properties of microsoft.graph.user or microsoft.graph.group;
 // string comparisons ignore case, as the directory's do. Queries that need
 // Graph's advanced query capabilities (ne, not, endswith, $search, $count,
 // $filter with $orderby, $orderby on other properties than displayName and
-// userPrincipalName) are refused with Graph's 400 errors unless the request
-// sends ConsistencyLevel: eventual (and $count=true where Graph wants it).
+// userPrincipalName, any query on members and memberOf) are refused with
+// Graph's 400 errors unless the request sends ConsistencyLevel: eventual
+// (and $count=true where Graph wants it); $count=true without the header is
+// ignored, as Graph ignores it.
+//
+// As Graph does, the fake reads request bodies sent with Content-Encoding
+// gzip or deflate, enforces the roles of the token (403
+// Authorization_RequestDenied; Options.Roles narrows them), requires a
+// password on POST /users and refuses null for the properties POST requires.
+// Its memory is bounded whatever clients send: bodies are capped at 4 MiB
+// after decoding, the request log in count and bytes (requests without a
+// valid token are logged as a line, their bodies never read), the directory
+// and each object in size (Options.MaxObjects, Options.MaxObjectBytes).
 //
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
 // ignored), If-Match (recorded, not checked), throttling (except
@@ -70,10 +91,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/sha1"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"math/big"
@@ -115,6 +133,10 @@ const (
 	OpDeltaUsers       = "deltaUsers"
 	OpListUserMemberOf = "listUserMemberOf"
 
+	OpCountUserMemberOf = "countUserMemberOf" // GET /users/{id}/memberOf/$count, with or without a type cast
+	OpCountGroups       = "countGroups"       // GET /groups/$count
+	OpCountGroupMembers = "countGroupMembers" // GET /groups/{id}/members/$count, with or without a type cast
+
 	OpListGroups        = "listGroups"
 	OpGetGroup          = "getGroup"
 	OpCreateGroup       = "createGroup"
@@ -130,13 +152,6 @@ const (
 
 	OpToken = "token"
 )
-
-var allOps = []string{
-	OpListUsers, OpGetUser, OpCreateUser, OpUpdateUser, OpDeleteUser,
-	OpCountUsers, OpDeltaUsers, OpListUserMemberOf,
-	OpListGroups, OpGetGroup, OpCreateGroup, OpUpdateGroup, OpDeleteGroup,
-	OpListGroupMembers, OpAddGroupMember, OpRemoveGroupMember, OpBatch, OpToken,
-}
 
 // Options configures a Server. The zero value is usable.
 type Options struct {
@@ -168,8 +183,12 @@ type Options struct {
 	// TokenLifetime is the lifetime of issued access tokens. Default 1h.
 	TokenLifetime time.Duration
 
-	// Roles are the application roles put in access tokens' roles claim.
-	// Default User.ReadWrite.All. The fake does not enforce them.
+	// Roles are the application roles put in access tokens' roles claim,
+	// which Graph enforces: an operation none of whose permissions the
+	// token holds is answered 403 Authorization_RequestDenied. Default
+	// (nil) every permission the operations served need (Directory.ReadWrite.All,
+	// Group.ReadWrite.All, GroupMember.ReadWrite.All, User.ReadWrite.All);
+	// narrow them (e.g. to User.Read.All) to test a client's 403 handling.
 	Roles []string
 
 	// PageSize is the page size of collections when the request has no $top
@@ -180,6 +199,22 @@ type Options struct {
 	// recent MaxRecorded requests are kept. Default 1000; negative keeps none.
 	// Counters and LastRequest are not bounded by it.
 	MaxRecorded int
+
+	// MaxRecordedBytes bounds the bytes the request log holds (bodies,
+	// headers, paths), so that memory stays bounded whatever clients send:
+	// the oldest requests leave the log first. Each recorded body keeps at
+	// most its first 64 KiB (Request.Truncated tells). Default 8 MiB.
+	MaxRecordedBytes int
+
+	// MaxObjects bounds the directory: a create that would make it hold
+	// more users and groups is refused with Graph's 400
+	// Directory_QuotaExceeded. Default 100,000 beyond those seeded.
+	MaxObjects int
+
+	// MaxObjectBytes bounds one object: a create or update that would make
+	// an object's JSON larger is refused with 413 Request_EntityTooLarge.
+	// Default 64 KiB.
+	MaxObjectBytes int
 
 	// TLS serves both listeners over HTTPS with httptest's self-signed
 	// certificate; Client trusts it and TLSCertificate returns it. For
@@ -201,22 +236,11 @@ type Options struct {
 
 // Interceptor inspects a request before the fake handles it. It returns true
 // when it has written the response itself (a fault), false to let the fake
-// answer normally. The request body may be read: the fake has buffered it
-// and restores it for the normal handler.
+// answer normally. The request body may be read: for a request with a
+// valid token to a known operation the fake has buffered it (decompressed)
+// and restores it for the normal handler; for any other request it is the
+// body as sent, unread and capped at 4 MiB, which the fake will not read.
 type Interceptor func(w http.ResponseWriter, r *http.Request) bool
-
-// Request is a request recorded by the Server, exactly as received.
-type Request struct {
-	Op       string // operation name (the Op... constants), "" when no route matched
-	Method   string
-	Path     string // decoded path
-	RawPath  string // path as sent on the wire (escaped)
-	RawQuery string // query as sent, e.g. "$top=5&$select=id"
-	Query    url.Values
-	Header   http.Header
-	Body     []byte
-	Time     time.Time
-}
 
 // Server is a running fake of the identity platform and Graph. Create it
 // with NewServer and stop it with Close.
@@ -245,8 +269,6 @@ type Server struct {
 	opts            Options
 	key             *rsa.PrivateKey // signs access tokens; immutable
 	kid             string
-	certS256        string // base64url SHA-256 of Certificate, "" without one
-	certS1          string // base64url SHA-1 of Certificate
 	spID            string // object id of the app's service principal (oid claim)
 
 	dir *directory
@@ -254,7 +276,7 @@ type Server struct {
 	// counts maps each operation name to its request counter. The map is
 	// built once in NewServer and never changed; the counters are atomic.
 	counts map[string]*atomic.Int64
-	// graphTotal counts every request to the Graph listener, routed or not.
+	// graphTotal counts every HTTP request to the Graph listener, routed or not (a $batch once).
 	graphTotal atomic.Int64
 	// tokenSeq numbers issued tokens; revokedBelow is the first sequence
 	// number still valid after RevokeTokens.
@@ -270,14 +292,12 @@ type Server struct {
 	graphHook, identityHook atomic.Pointer[Interceptor]
 	// batchThrottle holds the current BatchThrottle, nil for none.
 	batchThrottle atomic.Pointer[BatchThrottle]
-	// graphHTTP counts the HTTP requests that reached Graph (a $batch once).
-	graphHTTP atomic.Int64
 
-	// logMu guards log, logNext and last.
-	logMu   sync.Mutex
-	log     []Request // ring of the most recent MaxRecorded requests
-	logNext int       // total requests ever logged
-	last    map[string]Request
+	// logMu guards log, logBytes and last.
+	logMu    sync.Mutex
+	log      []Request // the most recent requests, oldest first
+	logBytes int       // what the requests in log hold, as Request.size counts it
+	last     map[string]Request
 }
 
 // signingKey returns the RSA key that signs access tokens. Generating a
@@ -321,7 +341,7 @@ func Start(opts Options) (*Server, error) {
 		opts.TokenLifetime = time.Hour
 	}
 	if opts.Roles == nil {
-		opts.Roles = []string{"User.ReadWrite.All"}
+		opts.Roles = defaultRoles
 	}
 	if opts.PageSize <= 0 {
 		opts.PageSize = 100
@@ -331,6 +351,15 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.MaxRecorded == 0 {
 		opts.MaxRecorded = 1000
+	}
+	if opts.MaxRecordedBytes <= 0 {
+		opts.MaxRecordedBytes = 8 << 20
+	}
+	if opts.MaxObjects <= 0 {
+		opts.MaxObjects = opts.Users + opts.Groups + 100_000
+	}
+	if opts.MaxObjectBytes <= 0 {
+		opts.MaxObjectBytes = 64 << 10
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -350,12 +379,6 @@ func Start(opts Options) (*Server, error) {
 	}
 	n, _ := rand.Int(rand.Reader, big.NewInt(1<<62))
 	s.kid = b64.EncodeToString(n.Bytes())
-	if c := opts.Certificate; c != nil {
-		s256 := sha256.Sum256(c.Raw)
-		s1 := sha1.Sum(c.Raw)
-		s.certS256 = base64.RawURLEncoding.EncodeToString(s256[:])
-		s.certS1 = base64.RawURLEncoding.EncodeToString(s1[:])
-	}
 	for _, op := range allOps {
 		s.counts[op] = new(atomic.Int64)
 	}
@@ -388,6 +411,11 @@ func listen(addr string, useTLS bool, h http.Handler) (*httptest.Server, error) 
 	srv := httptest.NewUnstartedServer(h)
 	srv.Listener.Close()
 	srv.Listener = l
+	// A slow or idle client cannot hold a connection, and its buffers, for long.
+	srv.Config.ReadHeaderTimeout = 10 * time.Second
+	srv.Config.ReadTimeout = time.Minute
+	srv.Config.IdleTimeout = 2 * time.Minute
+	srv.Config.MaxHeaderBytes = 256 << 10
 	if useTLS {
 		srv.StartTLS()
 	} else {
@@ -439,8 +467,9 @@ func (s *Server) Client() *http.Client {
 func (s *Server) now() time.Time { return s.opts.Now() }
 
 // serveGraphHTTP is the entry of an HTTP request to Graph: it counts it and adds Options.Latency.
+// The requests inside a $batch go to serveGraph directly.
 func (s *Server) serveGraphHTTP(w http.ResponseWriter, r *http.Request) {
-	s.graphHTTP.Add(1)
+	s.graphTotal.Add(1)
 	if d := s.opts.Latency; d > 0 {
 		t := time.NewTimer(d)
 		select {
@@ -452,10 +481,6 @@ func (s *Server) serveGraphHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.serveGraph(w, r)
 }
-
-// GraphHTTPRequests returns how many HTTP requests reached Graph: a $batch counts once, however
-// many requests it carries (Requests counts those under their operations).
-func (s *Server) GraphHTTPRequests() int { return int(s.graphHTTP.Load()) }
 
 // TokenRequests returns how many requests reached the token endpoint,
 // successful or not.
@@ -472,48 +497,10 @@ func (s *Server) Requests(op string) int {
 }
 
 // GraphRequests returns how many requests reached the Graph listener, whatever their method and
-// path: those routed to an operation and those answered 400, 404 or 405 alike. A test that expects
-// a client to refuse a call before sending it checks that this does not move.
+// path: those routed to an operation and those answered 400, 404 or 405 alike. A $batch counts once,
+// however many requests it carries (Requests counts those under their operations). A test that
+// expects a client to refuse a call before sending it checks that this does not move.
 func (s *Server) GraphRequests() int { return int(s.graphTotal.Load()) }
-
-// LastRequest returns the most recent request routed to op, and whether
-// there was one.
-func (s *Server) LastRequest(op string) (Request, bool) {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	r, ok := s.last[op]
-	return r, ok
-}
-
-// Recorded returns the most recent requests to either listener, oldest
-// first, at most Options.MaxRecorded of them. The token requests among them
-// carry the credentials the client sent: the fake's own, never a real one.
-func (s *Server) Recorded() []Request {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	n := len(s.log)
-	out := make([]Request, 0, n)
-	if n == 0 {
-		return out
-	}
-	start := s.logNext % cap(s.log)
-	if n < cap(s.log) {
-		start = 0
-	}
-	for i := range n {
-		out = append(out, s.log[(start+i)%n])
-	}
-	return out
-}
-
-// ResetRecorded clears the request log and LastRequest, not the counters.
-func (s *Server) ResetRecorded() {
-	s.logMu.Lock()
-	defer s.logMu.Unlock()
-	s.log = s.log[:0]
-	s.logNext = 0
-	clear(s.last)
-}
 
 // InterceptGraph installs fn in front of every request to the Graph listener,
 // replacing any previous one; nil removes it. The request has been counted
@@ -549,62 +536,6 @@ func (s *Server) RevokeTokensWithClaims(claims string) {
 	s.challenge.Store(&claims)
 	s.revokedBelow.Store(s.tokenSeq.Load() + 1)
 }
-
-// maxBody caps request bodies the fake reads.
-const maxBody = 4 << 20
-
-// capture counts and records r under op, buffering its body so that both
-// the interceptor and the handler can read it. It returns errBodyTooLarge
-// when the body exceeds maxBody, or the error reading it; the caller answers.
-func (s *Server) capture(op string, r *http.Request) ([]byte, error) {
-	var body []byte
-	var err error
-	if r.Body != nil {
-		body, err = io.ReadAll(io.LimitReader(r.Body, maxBody+1))
-		r.Body.Close()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-	}
-	if c := s.counts[op]; c != nil {
-		c.Add(1)
-	}
-	rec := Request{
-		Op:       op,
-		Method:   r.Method,
-		Path:     r.URL.Path,
-		RawPath:  r.URL.EscapedPath(),
-		RawQuery: r.URL.RawQuery,
-		Query:    r.URL.Query(),
-		Header:   r.Header.Clone(),
-		Body:     body,
-		Time:     s.now(),
-	}
-	s.logMu.Lock()
-	if s.opts.MaxRecorded > 0 {
-		if s.log == nil {
-			s.log = make([]Request, 0, s.opts.MaxRecorded)
-		}
-		if len(s.log) < cap(s.log) {
-			s.log = append(s.log, rec)
-		} else {
-			s.log[s.logNext%cap(s.log)] = rec
-		}
-	}
-	s.logNext++
-	if op != "" {
-		s.last[op] = rec
-	}
-	s.logMu.Unlock()
-	if len(body) > maxBody {
-		return nil, errBodyTooLarge
-	}
-	return body, err
-}
-
-type constErr string
-
-func (e constErr) Error() string { return string(e) }
-
-const errBodyTooLarge = constErr("request body too large")
 
 // intercept runs the listener's interceptor, if any, with a fresh body
 // reader, and restores the body for the handler.

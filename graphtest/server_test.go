@@ -404,6 +404,7 @@ func TestOperation(t *testing.T) {
 		"/v1.0/users/x":             OpGetUser,
 		"/v1.0/users/x/memberOf":    OpListUserMemberOf,
 		"/tenant/oauth2/v2.0/token": OpToken,
+		"/tenant/oauth2/token":      OpToken,
 		"/v1.0/groups":              OpListGroups,
 		"/v1.0/groups/g":            OpGetGroup,
 		"/v1.0/groups/g/members":    OpListGroupMembers,

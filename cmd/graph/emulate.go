@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log"
 	"math/big"
 	"net"
@@ -66,10 +67,11 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	groups := fs.Int("groups", embeddedGroups, "seed the directory with `N` generated groups of those users")
 	lifetime := fs.Duration("token-lifetime", time.Hour, "lifetime of issued access tokens, `DURATION` such as 5m, to exercise refresh")
 	useTLS := fs.Bool("tls", false, "serve https with a self-signed certificate written to --cert-file")
-	certFile := fs.String("cert-file", "", "with --tls, write the certificate (PEM) to `FILE`, for clients to trust (default $TMPDIR/typedgraph-emulator.pem)")
+	certFile := fs.String("cert-file", "", "with --tls, write the certificate (PEM) to `FILE`, which must not exist, for clients to trust (default: in a new private directory under $TMPDIR)")
 	clientCert := fs.String("client-cert", "", "also accept client assertions signed with the key of the certificate in PEM `FILE`, as for an app registration with a certificate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it may use the well-known credentials")
 	quiet := fs.Bool("quiet", false, "do not log each request on standard error")
+	roles := fs.String("roles", "", "give issued tokens only these application permissions, a comma-separated `LIST` such as User.Read.All, to test a client's 403 handling (default: every permission the emulator serves)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return c.flagError(fs, cmd, err, emulateHelp)
@@ -93,10 +95,19 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if !isLoopbackHost(host) && !*allowRemote {
 		return usagef(cmd, "--addr %s is not a loopback address; the emulator accepts its well-known credentials from anyone who can reach it, so pass --allow-remote to serve beyond this machine", *addr)
 	}
-	if *certFile == "" {
-		*certFile = filepath.Join(os.TempDir(), "typedgraph-emulator.pem")
+	// The emulator offers no way to read graphtest's request log, so it keeps none.
+	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime, MaxRecorded: -1}
+	if *roles != "" {
+		opts.Roles = []string{}
+		for r := range strings.SplitSeq(*roles, ",") {
+			if r = strings.TrimSpace(r); r != "" {
+				opts.Roles = append(opts.Roles, r)
+			}
+		}
+		if len(opts.Roles) == 0 {
+			return usagef(cmd, "--roles names no permission")
+		}
 	}
-	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime}
 	if *clientCert != "" {
 		cert, err := readCertificate(*clientCert)
 		if err != nil {
@@ -151,21 +162,18 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if !*quiet {
 		handler = logRequests(stderr, handler)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          log.New(io.Discard, "", 0), // TLS handshake noise from curious clients
-	}
+	srv := newEmulatorServer(handler)
 	if *useTLS {
 		cert, der, err := selfSignedCert(host, ln.Addr())
 		if err != nil {
 			return fmt.Errorf("emulate: creating the certificate: %w", err)
 		}
-		if err := writeCertFile(*certFile, der); err != nil {
+		path, cleanup, err := writeCertFile(*certFile, der)
+		if err != nil {
 			return fmt.Errorf("emulate: --cert-file: %w", err)
 		}
-		defer os.Remove(*certFile)
-		info.CertFile = *certFile
+		defer cleanup()
+		info.CertFile = path
 		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
 	}
 
@@ -405,11 +413,67 @@ func readCertificate(path string) (*x509.Certificate, error) {
 	}
 }
 
-// writeCertFile writes the certificate as PEM. It holds no private key, so it is world-readable.
-func writeCertFile(path string, der []byte) error {
+// Timeouts and limits of the emulator's HTTP server, so that slow or idle clients cannot hold
+// connections (and their buffers) open indefinitely. The emulator serves small JSON bodies; graphtest
+// caps request bodies (4 MiB, decompressed) and the directory itself.
+const (
+	emulatorReadHeaderTimeout = 10 * time.Second
+	emulatorReadTimeout       = time.Minute
+	emulatorWriteTimeout      = 2 * time.Minute
+	emulatorIdleTimeout       = 2 * time.Minute
+	emulatorMaxHeaderBytes    = 64 << 10
+)
+
+// newEmulatorServer returns the emulator's http.Server for handler, with its timeouts and limits.
+func newEmulatorServer(handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: emulatorReadHeaderTimeout,
+		ReadTimeout:       emulatorReadTimeout,
+		WriteTimeout:      emulatorWriteTimeout,
+		IdleTimeout:       emulatorIdleTimeout,
+		MaxHeaderBytes:    emulatorMaxHeaderBytes,
+		ErrorLog:          log.New(io.Discard, "", 0), // TLS handshake noise from curious clients
+	}
+}
+
+// writeCertFile writes the certificate as PEM and returns its path and a function that removes what
+// it created. Without a path it creates a private directory (mode 0700) under the temporary directory
+// and writes the file there, so no other user can place or replace it. With a path the file must not
+// exist: it is created exclusively (O_EXCL, which also refuses a symlink planted at the path rather
+// than following it) with mode 0600.
+func writeCertFile(path string, der []byte) (string, func(), error) {
 	data := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 	if data == nil {
-		return errors.New("encoding PEM")
+		return "", nil, errors.New("encoding PEM")
 	}
-	return os.WriteFile(path, data, 0o644)
+	cleanup := func() {}
+	if path == "" {
+		dir, err := os.MkdirTemp("", "typedgraph-emulator-")
+		if err != nil {
+			return "", nil, err
+		}
+		path = filepath.Join(dir, "emulator.pem")
+		cleanup = func() { os.RemoveAll(dir) }
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		cleanup()
+		if errors.Is(err, fs.ErrExist) {
+			return "", nil, fmt.Errorf("%s already exists (a file or a link); remove it or name a new file", path)
+		}
+		return "", nil, err
+	}
+	if _, err = f.Write(data); err == nil {
+		err = f.Close()
+	} else {
+		f.Close()
+	}
+	if err != nil {
+		os.Remove(path)
+		cleanup()
+		return "", nil, err
+	}
+	removeDir := cleanup
+	return path, func() { os.Remove(path); removeDir() }, nil
 }

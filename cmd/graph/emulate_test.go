@@ -278,6 +278,19 @@ func TestEmulateTLS(t *testing.T) {
 	if _, err := os.Stat(certFile); !os.IsNotExist(err) {
 		t.Errorf("certificate file left behind after stopping: %v", err)
 	}
+
+	// Without --cert-file the certificate goes to a private directory of its own, removed on exit.
+	e = startEmulator(t, "--addr", "127.0.0.1:0", "--tls", "--users", "1", "--json")
+	dir := filepath.Dir(e.info.CertFile)
+	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 || !strings.Contains(filepath.Base(dir), "typedgraph-emulator-") {
+		t.Errorf("default certificate file %s: %v", e.info.CertFile, err)
+	}
+	if code := e.shutdown(t); code != 0 {
+		t.Errorf("exit %d, want 0", code)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("private directory left behind after stopping: %v", err)
+	}
 }
 
 // TestEmulateTable checks the settings as printed when standard output is not a terminal and --json
@@ -418,5 +431,128 @@ func TestIsLoopbackHost(t *testing.T) {
 		if got := isLoopbackHost(host); got != want {
 			t.Errorf("isLoopbackHost(%q) = %v, want %v", host, got, want)
 		}
+	}
+}
+
+// TestEmulateCertFileSafety: the --tls certificate file is created exclusively with mode 0600,
+// never through a symlink or over an existing file, and by default in a private directory that is
+// removed on exit.
+func TestEmulateCertFileSafety(t *testing.T) {
+	t.Parallel()
+	der := []byte("not really DER, but PEM-encodable")
+	dir := t.TempDir()
+
+	// A symlink planted at the path is refused, and its target left alone.
+	target := filepath.Join(dir, "victim")
+	if err := os.WriteFile(target, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "emulator.pem")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("no symlinks here: %v", err)
+	}
+	if _, _, err := writeCertFile(link, der); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("symlink at the path: %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "precious" {
+		t.Errorf("the symlink's target was overwritten: %q", b)
+	}
+	// So is a dangling symlink, and an existing file.
+	dangling := filepath.Join(dir, "dangling.pem")
+	if err := os.Symlink(filepath.Join(dir, "nowhere"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := writeCertFile(dangling, der); err == nil {
+		t.Error("a dangling symlink at the path was followed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "nowhere")); !os.IsNotExist(err) {
+		t.Error("the dangling symlink's target was created")
+	}
+	if _, _, err := writeCertFile(target, der); err == nil {
+		t.Error("an existing file was overwritten")
+	}
+
+	// A new path: mode 0600, removed by cleanup.
+	fresh := filepath.Join(dir, "fresh.pem")
+	path, cleanup, err := writeCertFile(fresh, der)
+	if err != nil || path != fresh {
+		t.Fatalf("new file: %q %v", path, err)
+	}
+	if st, err := os.Lstat(fresh); err != nil || st.Mode().Perm() != 0o600 || !st.Mode().IsRegular() {
+		t.Errorf("new file mode: %v %v", st.Mode(), err)
+	}
+	cleanup()
+	if _, err := os.Stat(fresh); !os.IsNotExist(err) {
+		t.Error("cleanup left the file")
+	}
+
+	// The default: a private directory of its own.
+	path, cleanup, err = writeCertFile("", der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Dir(path))
+	if err != nil || st.Mode().Perm() != 0o700 || filepath.Dir(filepath.Dir(path)) != filepath.Clean(os.TempDir()) {
+		t.Errorf("default directory %s: %v %v", filepath.Dir(path), st.Mode(), err)
+	}
+	if data, _ := os.ReadFile(path); !strings.HasPrefix(string(data), "-----BEGIN CERTIFICATE-----") {
+		t.Errorf("default file: %q", data)
+	}
+	cleanup()
+	if _, err := os.Stat(filepath.Dir(path)); !os.IsNotExist(err) {
+		t.Error("cleanup left the private directory")
+	}
+}
+
+// TestEmulatorServerLimits: the emulator's server bounds how long a client may take to send a
+// request and how large its headers may be, so slow clients cannot pin connections.
+func TestEmulatorServerLimits(t *testing.T) {
+	srv := newEmulatorServer(http.NotFoundHandler())
+	if srv.ReadHeaderTimeout <= 0 || srv.ReadTimeout <= 0 || srv.WriteTimeout <= 0 || srv.IdleTimeout <= 0 ||
+		srv.MaxHeaderBytes <= 0 || srv.MaxHeaderBytes > 1<<20 {
+		t.Errorf("server limits: %+v", srv)
+	}
+}
+
+// TestEmulateRoles: --roles narrows the permissions of issued tokens, so what they do not allow is
+// Graph's 403 Authorization_RequestDenied.
+func TestEmulateRoles(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "2", "--roles", "User.Read.All, Directory.Read.All", "--json", "--quiet")
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {e.info.ClientID},
+		"client_secret": {e.info.ClientSecret}, "scope": {"https://graph.microsoft.com/.default"}}
+	resp, err := http.PostForm(e.info.TokenEndpoint, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	call := func(method, path, body string) (int, string) {
+		req, _ := http.NewRequest(method, e.info.GraphBaseURL+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var e struct {
+			Error struct{ Code string } `json:"error"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		return resp.StatusCode, e.Error.Code
+	}
+	if status, _ := call("GET", "/groups", ""); status != 200 {
+		t.Errorf("list groups with Directory.Read.All: %d", status)
+	}
+	if status, code := call("POST", "/groups", `{"displayName":"G","mailEnabled":false,"mailNickname":"g","securityEnabled":true}`); status != 403 || code != "Authorization_RequestDenied" {
+		t.Errorf("create a group with read roles: %d %s", status, code)
+	}
+	r := runCLI(t, invocation{}, "emulate", "--roles", " , ")
+	if r.code != 2 || !strings.Contains(r.stderr, "--roles") {
+		t.Errorf("empty --roles: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -18,7 +18,7 @@ SYNOPSIS
     graph batch        --input FILE|-
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
-                       [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
+                       [--tls [--cert-file FILE]] [--client-cert FILE] [--roles LIST] [--allow-remote] [--quiet]
     graph help [COMMAND]
     graph version      (or graph --version)
 
@@ -92,7 +92,7 @@ EXAMPLES
     graph groups add-member GROUP-ID USER-ID
     graph batch --input requests.jsonl
     graph token
-    graph emulate --addr 127.0.0.1:8080 --token-lifetime 5m
+    graph emulate --addr 127.0.0.1:8080 --tls
 
     Run graph help COMMAND (or graph COMMAND --help) for the options of one command.
 `
@@ -223,8 +223,8 @@ const emulateHelp = `NAME
 
 SYNOPSIS
     graph emulate [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
-                  [--tls [--cert-file FILE]] [--client-cert FILE] [--allow-remote] [--quiet]
-                  [--json[=false]]
+                  [--tls [--cert-file FILE]] [--client-cert FILE] [--roles LIST] [--allow-remote]
+                  [--quiet] [--json[=false]]
 
 DESCRIPTION
     Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users and
@@ -251,8 +251,14 @@ DESCRIPTION
     parent; elsewhere stop the process group). A busy address is reported with that hint;
     --addr 127.0.0.1:0 picks a free port.
 
-    With --tls it serves https with a self-signed certificate, written as PEM to --cert-file and
-    removed on exit, for clients that insist on https (for example the Azure SDKs' authority host).
+    With --tls it serves https with a self-signed certificate, written as PEM to --cert-file (a new
+    file; by default one in a new private directory) and removed on exit, for clients that insist
+    on https (for example the Azure SDKs' authority host).
+
+    Its tokens carry every application permission it serves (Directory.ReadWrite.All,
+    Group.ReadWrite.All, GroupMember.ReadWrite.All, User.ReadWrite.All); --roles narrows them, and
+    Graph's 403 Authorization_RequestDenied answers what they do not allow. Keep --token-lifetime
+    well above 5m for Microsoft's SDKs, which renew a token within 5 minutes of its expiry.
 
     It listens only on loopback addresses unless --allow-remote is given, because anyone who can
     reach it can use its well-known credentials. typedgraph clients accept plain http only on
