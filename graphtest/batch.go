@@ -104,6 +104,10 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, body []byte)
 			deps[i] = append(deps[i], j)
 		}
 	}
+	if hasCycle(deps) {
+		s.GraphError(w, r, http.StatusBadRequest, "BadRequest", "The dependencies of the batch's requests form a cycle.")
+		return
+	}
 
 	// Serve in waves: every request whose dependencies have all been answered, in parallel.
 	status := make([]int, len(steps)) // 0 until answered
@@ -122,10 +126,6 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, body []byte)
 			if ready {
 				wave = append(wave, i)
 			}
-		}
-		if len(wave) == 0 {
-			s.GraphError(w, r, http.StatusBadRequest, "BadRequest", "The dependencies of the batch's requests form a cycle.")
-			return
 		}
 		results := make([]batchAnswer, len(wave))
 		var wg sync.WaitGroup
@@ -160,6 +160,32 @@ func (s *Server) serveBatch(w http.ResponseWriter, r *http.Request, body []byte)
 	s.writeOData(w, r, http.StatusOK, struct {
 		Responses []batchAnswer `json:"responses"`
 	}{answers})
+}
+
+// hasCycle reports whether the dependencies deps (positions each request depends on) form a cycle,
+// checked before anything is served, as Graph refuses such a batch whole.
+func hasCycle(deps [][]int) bool {
+	done := make([]bool, len(deps))
+	for left := len(deps); left > 0; {
+		progress := false
+		for i := range deps {
+			if done[i] {
+				continue
+			}
+			ready := true
+			for _, j := range deps[i] {
+				ready = ready && done[j]
+			}
+			if ready {
+				done[i], progress = true, true
+				left--
+			}
+		}
+		if !progress {
+			return true
+		}
+	}
+	return false
 }
 
 // failedDependency is Graph's answer to a request whose dependency failed: it is not served.

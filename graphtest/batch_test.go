@@ -147,7 +147,7 @@ func TestBatchBadRequests(t *testing.T) {
 		{"no id", `{"requests":[{"method":"GET","url":"/users"}]}`, "needs an id"},
 		{"absolute url", `{"requests":[{"id":"1","method":"GET","url":"https://graph.microsoft.com/v1.0/users"}]}`, "relative"},
 		{"unknown dependency", `{"requests":[{"id":"1","method":"GET","url":"/users","dependsOn":["9"]}]}`, "not a request of the batch"},
-		{"cycle", `{"requests":[{"id":"1","method":"GET","url":"/users","dependsOn":["2"]},{"id":"2","method":"GET","url":"/users","dependsOn":["1"]}]}`, "cycle"},
+		{"cycle", `{"requests":[{"id":"0","method":"GET","url":"/users"},{"id":"1","method":"GET","url":"/users","dependsOn":["2"]},{"id":"2","method":"GET","url":"/users","dependsOn":["1"]}]}`, "cycle"},
 		{"nested batch", `{"requests":[{"id":"1","method":"POST","url":"/$batch","headers":{"Content-Type":"application/json"},"body":{"requests":[]}}]}`, ""},
 	}
 	for _, tt := range tests {
