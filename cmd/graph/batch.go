@@ -263,16 +263,34 @@ func outputOf(r graph.BatchResponse) batchOutput {
 	return o
 }
 
-// resultCell is the table's summary of a response: the error, or the body in one line.
+// resultCell is the table's summary of a response: Graph's error code and message (the status has a
+// column of its own, and the JSON output keeps the request-id), or the body in one line without its
+// OData annotations.
 func resultCell(r graph.BatchResponse) string {
-	if r.Err != nil {
+	var gerr *graph.Error
+	switch {
+	case errors.As(r.Err, &gerr):
+		if gerr.Code == "" {
+			return gerr.Message
+		}
+		return gerr.Code + ": " + gerr.Message
+	case r.Err != nil:
 		return strings.TrimPrefix(r.Err.Error(), "graph: ")
 	}
-	if json.Valid(r.Body) {
-		var buf bytes.Buffer
-		if json.Compact(&buf, r.Body) == nil {
-			return buf.String()
+	var m map[string]json.RawMessage
+	if json.Unmarshal(r.Body, &m) == nil && m != nil {
+		for k := range m {
+			if strings.HasPrefix(k, "@odata.") {
+				delete(m, k)
+			}
 		}
+		if b, err := json.Marshal(m); err == nil {
+			return string(b)
+		}
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, r.Body) == nil {
+		return buf.String()
 	}
 	return string(r.Body)
 }
