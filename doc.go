@@ -86,5 +86,8 @@
 // operation promises (an HTML page, a truncated body, JSON of the wrong shape) is an
 // *UnexpectedResponseError, from typed calls and iterators alike; when the caller's context ends
 // while a body is read, the error is the context's. An id that is empty or would change the
-// request's path (".", "..", "a/b") is a *PathParamError, and nothing is sent.
+// request's path (".", "..", "a/b") is a *PathParamError, and nothing is sent. Batch refuses what
+// Graph would refuse of a batch with an *InvalidBatchError, before sending anything; each batched
+// request's own failure is an *Error in its BatchResponse. AddGroupMembers names the ids of each
+// refused request in an *AddMembersError.
 package graph
