@@ -28,7 +28,7 @@
 //	UpdateUserWithResponse        PATCH  /users/{id}
 //	DeleteUserWithResponse        DELETE /users/{id}
 //	CountUsersWithResponse        GET    /users/$count          CountUsers returns an int
-//	DeltaUsersWithResponse        GET    /users/delta()         changes since a delta link
+//	DeltaUsersWithResponse        GET    /users/delta()         one page; UsersDelta runs a whole round
 //	ListUserMemberOfWithResponse  GET    /users/{id}/memberOf   UserMemberOf iterates over all
 //
 // Groups:
@@ -59,6 +59,16 @@
 // exactly like single calls: by the generated request builders (gen.NewGetUserRequest and the like)
 // or with net/http. Each request is retried on its own when throttled, and its response is decoded
 // with Decode into the type of the caller's choice, or is an *Error.
+//
+// # Syncing with delta
+//
+// Client.UsersDelta and Client.GroupsDelta run a round of a delta sync (GET /users/delta(),
+// /groups/delta()): its Changes are typed upserts (UserChange.User, GroupChange.Group, with only the
+// properties Graph sent set) and removals (with Graph's reason), group member changes merged per
+// group; once every change is read, its State is where the next round starts. Store it (String),
+// read it back with ParseDeltaState and pass it in DeltaOptions.State. A round that fails or is
+// stopped has no state, and a state Graph no longer accepts gives a *ResyncError (errors.Is
+// ErrResyncRequired): sync everything again.
 //
 // # Models and their fields
 //

@@ -41,6 +41,8 @@ type Error struct {
 	Path   string
 	// Attempts is how many times the call was sent, retries included.
 	Attempts int
+
+	location string // the Location of a 410 Gone, where a delta round may restart (see ResyncError)
 }
 
 // ErrorDetail is one entry of a Graph error's details.
@@ -113,6 +115,9 @@ func newError(resp *http.Response, req *http.Request) *Error {
 		e.ClientRequestID = redact.Line(req.Header.Get("client-request-id"), maxIDLen, secret)
 	}
 	e.Attempts = 1
+	if resp.StatusCode == http.StatusGone {
+		e.location = resp.Header.Get("Location")
+	}
 	return e
 }
 

@@ -24,19 +24,25 @@ var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // about 2 MB; larger buffers are left to the garbage collector rather than kept.
 const maxPooledBody = 4 << 20
 
+// pageLinks are the links a page ends with: @odata.nextLink to the next page, and on the last page of a
+// delta round @odata.deltaLink; "" when the page has none.
+type pageLinks struct {
+	next, delta string
+}
+
 // getPage sends req, reads its body and yields the page's items, decoded into T, in order (with a nil
 // error: yield is the iterator's own, so an item is copied once on its way to the caller). It returns
-// the page's @odata.nextLink ("" when there is none) and whether yield asked for more. Items decoded
-// before a malformed part of the body are yielded before the error.
-func getPage[T any](ctx context.Context, c *Client, req *http.Request, yield func(T, error) bool) (next string, more bool, err error) {
+// the page's links and whether yield asked for more. Items decoded before a malformed part of the body
+// are yielded before the error.
+func getPage[T any](ctx context.Context, c *Client, req *http.Request, yield func(T, error) bool) (links pageLinks, more bool, err error) {
 	resp, err := c.send(ctx, req)
 	if err != nil {
-		return "", false, err
+		return pageLinks{}, false, err
 	}
 	if !isJSON(canonicalGet(resp.Header, "Content-Type")) {
 		drain(resp.Body, resp.ContentLength)
 		resp.Body.Close()
-		return "", false, unexpected(resp, "the body is not JSON")
+		return pageLinks{}, false, unexpected(resp, "the body is not JSON")
 	}
 	buf := bodyPool.Get().(*bytes.Buffer)
 	defer func() {
@@ -52,82 +58,90 @@ func getPage[T any](ctx context.Context, c *Client, req *http.Request, yield fun
 	_, err = buf.ReadFrom(resp.Body)
 	resp.Body.Close()
 	if err != nil {
-		return "", false, bodyError(resp, err)
+		return pageLinks{}, false, bodyError(resp, err)
 	}
-	next, more, err = decodePage(buf.Bytes(), yield)
+	links, more, err = decodePage(buf.Bytes(), yield)
 	if err != nil {
-		return "", false, bodyError(resp, err)
+		return pageLinks{}, false, bodyError(resp, err)
 	}
-	return next, more, nil
+	return links, more, nil
 }
 
 // decodePage reads a collection page, {"@odata.nextLink": ..., "value": [...], ...}, in one pass: each
-// item of "value" is decoded into a T and yielded before the next is read. Members other than value and
-// @odata.nextLink are checked to be valid JSON and skipped; a null value or nextLink counts as absent.
+// item of "value" is decoded into a T and yielded before the next is read. Members other than value,
+// @odata.nextLink and @odata.deltaLink are checked to be valid JSON and skipped; a null value or link
+// counts as absent.
 //
 // The page's own members are read here, by hand, and only the items by encoding/json: a json.Decoder's
 // Token method allocates for every key, which on a page of one user cost a quarter of the call's
 // allocations.
-func decodePage[T any](body []byte, yield func(T, error) bool) (next string, more bool, err error) {
+func decodePage[T any](body []byte, yield func(T, error) bool) (links pageLinks, more bool, err error) {
 	p := pageScanner{b: body}
 	if err := p.open('{'); err != nil {
-		return "", false, err
+		return pageLinks{}, false, err
 	}
 	for first := true; ; first = false {
 		if done, err := p.nextMember(first, '}'); err != nil || done {
 			if err == nil {
 				err = p.end()
 			}
-			return next, err == nil, err
+			return links, err == nil, err
 		}
 		key, err := p.key()
 		if err != nil {
-			return "", false, err
+			return pageLinks{}, false, err
 		}
 		switch {
 		case p.null():
-			if string(key) == "@odata.nextLink" {
-				next = ""
+			switch string(key) {
+			case "@odata.nextLink":
+				links.next = ""
+			case "@odata.deltaLink":
+				links.delta = ""
 			}
 		case string(key) == "value":
 			if p.peek() != '[' {
-				return "", false, errors.New(`the page's "value" is not an array`)
+				return pageLinks{}, false, errors.New(`the page's "value" is not an array`)
 			}
 			dec := json.NewDecoder(bytes.NewReader(p.b[p.i:]))
 			if _, err := dec.Token(); err != nil { // [
-				return "", false, err
+				return pageLinks{}, false, err
 			}
 			var item, zero T
 			for dec.More() {
 				item = zero
 				if err := dec.Decode(&item); err != nil {
-					return "", false, err
+					return pageLinks{}, false, err
 				}
 				if !yield(item, nil) {
-					return "", false, nil
+					return pageLinks{}, false, nil
 				}
 			}
 			if _, err := dec.Token(); err != nil { // ]
-				return "", false, err
+				return pageLinks{}, false, err
 			}
 			p.i += int(dec.InputOffset())
-		case string(key) == "@odata.nextLink":
+		case string(key) == "@odata.nextLink" || string(key) == "@odata.deltaLink":
+			dst := &links.next
+			if string(key) == "@odata.deltaLink" {
+				dst = &links.delta
+			}
 			raw, escaped, err := p.str()
 			if err != nil {
-				return "", false, err
+				return pageLinks{}, false, err
 			}
 			if !escaped {
-				next = string(raw)
+				*dst = string(raw)
 				continue
 			}
 			var link string
 			if err := json.Unmarshal(p.b[p.i-len(raw)-2:p.i], &link); err != nil {
-				return "", false, err
+				return pageLinks{}, false, err
 			}
-			next = link
+			*dst = link
 		default:
 			if err := p.skip(); err != nil {
-				return "", false, err
+				return pageLinks{}, false, err
 			}
 		}
 	}

@@ -9,11 +9,11 @@ import (
 
 // collect runs decodePage over body, decoding items into any, and returns the items yielded.
 func collect(body string) (items []any, next string, err error) {
-	next, _, err = decodePage([]byte(body), func(v any, _ error) bool {
+	links, _, err := decodePage([]byte(body), func(v any, _ error) bool {
 		items = append(items, v)
 		return true
 	})
-	return items, next, err
+	return items, links.next, err
 }
 
 func TestDecodePage(t *testing.T) {
@@ -53,6 +53,25 @@ func TestDecodePage(t *testing.T) {
 				t.Errorf("decodePage = %d items, next %q, err %v; want %d, %q, error %v", len(items), next, err, tt.items, tt.next, tt.wantErr)
 			}
 		})
+	}
+}
+
+// TestDecodePageDeltaLink: the last page of a delta round ends with @odata.deltaLink, which decodePage
+// returns beside the nextLink, wherever it stands and escaped or not.
+func TestDecodePageDeltaLink(t *testing.T) {
+	for _, tt := range []struct {
+		body        string
+		next, delta string
+	}{
+		{`{"value":[{"id":"1"}],"@odata.deltaLink":"https://g/v1.0/users/delta()?$deltatoken=a"}`, "", "https://g/v1.0/users/delta()?$deltatoken=a"},
+		{`{"@odata.deltaLink":"d\u0026x","value":[]}`, "", "d&x"},
+		{`{"@odata.nextLink":"n","value":[]}`, "n", ""},
+		{`{"@odata.deltaLink":null,"value":[]}`, "", ""},
+	} {
+		links, _, err := decodePage([]byte(tt.body), func(any, error) bool { return true })
+		if err != nil || links.next != tt.next || links.delta != tt.delta {
+			t.Errorf("%s: %+v, %v; want next %q, delta %q", tt.body, links, err, tt.next, tt.delta)
+		}
 	}
 }
 

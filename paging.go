@@ -19,6 +19,13 @@ import (
 // pages iterates the items of a paged collection, decoded into T, starting with first. Each page is
 // read by getPage, which yields its items one at a time.
 func pages[T any](ctx context.Context, c *Client, first *http.Request) iter.Seq2[T, error] {
+	return pagesThen[T](ctx, c, first, nil)
+}
+
+// pagesThen is pages that also hands the @odata.deltaLink of the last page (the one without a
+// nextLink; "" when it has none) to last, when not nil, once that page's items are yielded: a delta
+// round ends there. last is not called when the iteration ends early or with an error.
+func pagesThen[T any](ctx context.Context, c *Client, first *http.Request, last func(deltaLink string)) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		if ctx == nil {
@@ -26,21 +33,28 @@ func pages[T any](ctx context.Context, c *Client, first *http.Request) iter.Seq2
 			return
 		}
 		consistency := canonicalGet(first.Header, consistencyLevelKey)
+		prefer := canonicalGet(first.Header, preferKey)
 		req := first.WithContext(ctx)
 		// followed holds a 64-bit hash of each page's URL, 8 bytes a page however long the links; a
 		// false cycle would take a hash collision, odds about pages²/2⁶⁵.
 		seed := maphash.MakeSeed()
 		followed := map[uint64]struct{}{maphash.String(seed, first.URL.String()): {}}
 		for {
-			link, more, err := getPage(ctx, c, req, yield)
+			links, more, err := getPage(ctx, c, req, yield)
 			if err != nil {
 				yield(zero, err)
 				return
 			}
-			if !more || link == "" {
+			if !more {
 				return
 			}
-			u, err := c.nextLink(link)
+			if links.next == "" {
+				if last != nil {
+					last(links.delta)
+				}
+				return
+			}
+			u, err := c.nextLink(links.next)
 			if err != nil {
 				yield(zero, err)
 				return
@@ -58,6 +72,9 @@ func pages[T any](ctx context.Context, c *Client, first *http.Request) iter.Seq2
 			}
 			if consistency != "" {
 				req.Header.Set(consistencyLevelKey, consistency)
+			}
+			if prefer != "" {
+				req.Header.Set(preferKey, prefer)
 			}
 		}
 	}
@@ -138,6 +155,10 @@ func canonicalGet(h http.Header, key string) string {
 // consistencyLevelKey is ConsistencyLevel in net/http's canonical form, which Header.Get and Set
 // would otherwise compute, with an allocation, on every call.
 var consistencyLevelKey = http.CanonicalHeaderKey("ConsistencyLevel")
+
+// preferKey is Prefer, canonical already; like ConsistencyLevel it is carried to every page (a delta
+// round's return=minimal and odata.maxpagesize).
+const preferKey = "Prefer"
 
 // drain discards what is left of a body, up to 4 KB, so its connection can be reused. It takes the
 // doer's answer: a body of known length (contentLength >= 0) whose whole length is under 4 KB is read to

@@ -20,6 +20,7 @@ type objRec struct {
 	seq     uint64 // change sequence of the last write; drives delta queries
 	deleted bool
 	props   map[string]any
+	delta   deltaTrack // what changed when, for delta (changes.go)
 
 	// def caches the JSON of the default projection of props. It is filled
 	// by readers holding mu for reading (hence atomic) and cleared by
@@ -57,6 +58,7 @@ type directory struct {
 	seq     uint64   // last change sequence handed out
 	log     []change // changes in seq order, for delta; compacted when mostly stale
 	stale   int      // stale entries in log
+	knobs   deltaKnobs
 
 	objects  map[string]map[string]any // lower-cased id -> group or other directory object
 	memberOf map[string][]string       // lower-cased member id -> object ids, in insertion order
@@ -146,6 +148,7 @@ func (d *directory) insert(id string, props map[string]any) *objRec {
 		d.byUPN[upn] = u
 	}
 	d.record(u)
+	d.trackCreate(u, false)
 	return u
 }
 
@@ -158,9 +161,11 @@ func (d *directory) replace(u *objRec, props map[string]any) {
 	if upn := upnOf(props); upn != "" {
 		d.byUPN[upn] = u
 	}
+	old := u.props
 	u.props = props
 	u.def.Store(nil)
 	d.record(u)
+	d.trackUpdate(u, old)
 }
 
 // remove deletes u. Callers hold mu for writing.
@@ -177,6 +182,7 @@ func (d *directory) remove(u *objRec) {
 	d.dropOwner(u.id)
 	u.deleted = true
 	d.record(u)
+	d.trackRemove(u)
 }
 
 // after returns the index in recs (ordered by ord) of the first record with

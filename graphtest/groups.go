@@ -26,13 +26,18 @@ func (d *directory) addObject(id string, props map[string]any) {
 	g := &objRec{id: id, ord: d.nextOrd, props: props}
 	d.groups = append(d.groups, g)
 	d.groupByID[k] = g
+	d.record(g)
+	d.trackCreate(g, true)
 }
 
 // replaceGroup swaps in new props for g. Callers hold mu for writing.
 func (d *directory) replaceGroup(g *objRec, props map[string]any) {
+	old := g.props
 	g.props = props
 	g.def.Store(nil)
 	d.objects[strings.ToLower(g.id)] = props
+	d.record(g)
+	d.trackUpdate(g, old)
 }
 
 // removeGroup deletes g, its membership list and its place in the groups it
@@ -52,6 +57,8 @@ func (d *directory) removeGroup(g *objRec) {
 	delete(d.owners, k)
 	d.dropMember(g.id)
 	g.deleted = true
+	d.record(g)
+	d.trackRemove(g)
 }
 
 // addMember records memberID as a member of groupID, both ids as stored. It
@@ -64,6 +71,7 @@ func (d *directory) addMember(groupID, memberID string) bool {
 	d.members[gk] = append(d.members[gk], memberID)
 	mk := strings.ToLower(memberID)
 	d.memberOf[mk] = append(d.memberOf[mk], groupID)
+	d.trackMember(groupID, memberID, false)
 	return true
 }
 
@@ -77,6 +85,7 @@ func (d *directory) removeMember(groupID, memberID string) bool {
 		return false
 	}
 	d.memberOf[mk] = slices.DeleteFunc(d.memberOf[mk], func(id string) bool { return strings.EqualFold(id, groupID) })
+	d.trackMember(groupID, memberID, true)
 	return true
 }
 
@@ -87,6 +96,7 @@ func (d *directory) dropMember(id string) {
 	for _, gid := range d.memberOf[k] {
 		gk := strings.ToLower(gid)
 		d.members[gk] = slices.DeleteFunc(d.members[gk], func(m string) bool { return strings.EqualFold(m, id) })
+		d.trackMember(gid, id, true)
 	}
 	delete(d.memberOf, k)
 }

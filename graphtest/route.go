@@ -66,6 +66,7 @@ var endpoints = []endpoint{
 	{method: http.MethodGet, path: "groups/$count", op: OpCountGroups, roles: groupsRead, serve: func(s *Server, c *call) {
 		s.countObjects(c, groupType, func(d *directory) []*objRec { return d.groups })
 	}},
+	{method: http.MethodGet, path: "groups/delta()|delta|microsoft.graph.delta()", op: OpDeltaGroups, roles: groupsRead, serve: func(s *Server, c *call) { s.deltaGroups(c.w, c.r, c.q) }},
 	{method: http.MethodGet, path: "groups", op: OpListGroups, roles: groupsRead, serve: func(s *Server, c *call) { s.listGroups(c.w, c.r, c.q) }},
 	{method: http.MethodPost, path: "groups", op: OpCreateGroup, roles: groupsCreate, serve: func(s *Server, c *call) { s.createGroup(c.w, c.r, c.body) }},
 	{method: http.MethodGet, path: "groups/{key}", op: OpGetGroup, roles: groupsRead, serve: func(s *Server, c *call) {

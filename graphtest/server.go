@@ -131,6 +131,7 @@ const (
 	OpDeleteUser       = "deleteUser"
 	OpCountUsers       = "countUsers"
 	OpDeltaUsers       = "deltaUsers"
+	OpDeltaGroups      = "deltaGroups"
 	OpListUserMemberOf = "listUserMemberOf"
 
 	OpCountUserMemberOf = "countUserMemberOf" // GET /users/{id}/memberOf/$count, with or without a type cast
@@ -194,6 +195,12 @@ type Options struct {
 	// PageSize is the page size of collections when the request has no $top
 	// (or Prefer: odata.maxpagesize for delta). Default 100, as Graph.
 	PageSize int
+
+	// DeltaMembersPerItem is how many members@delta entries a group carries
+	// in one groups delta item; a group with more member changes is repeated
+	// in further items, which may fall on later pages, as Graph does with
+	// large groups. Default DefaultDeltaMembersPerItem.
+	DeltaMembersPerItem int
 
 	// MaxRecorded bounds the request log returned by Recorded: the most
 	// recent MaxRecorded requests are kept. Default 1000; negative keeps none.

@@ -57,6 +57,7 @@ var groupsCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags
 	"members":       (*cli).groupsMembers,
 	"add-member":    (*cli).groupsAddMember,
 	"remove-member": (*cli).groupsRemoveMember,
+	"delta":         (*cli).groupsDelta,
 }
 
 // groupColumns are the columns of graph groups list without --select.

@@ -14,7 +14,8 @@ SYNOPSIS
     graph users update ID|UPN --input FILE|-
     graph users delete ID|UPN
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
-    graph groups list|get|create|update|delete|members|add-member|remove-member ...
+    graph users delta  --state FILE [--select PROPS] [--full] [--minimal]
+    graph groups list|get|create|update|delete|members|add-member|remove-member|delta ...
     graph batch        --input FILE|-
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
@@ -108,6 +109,7 @@ SYNOPSIS
     graph users update ID|UPN --input FILE|-
     graph users delete ID|UPN
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
+    graph users delta  --state FILE [--select PROPS] [--full] [--minimal]
 
     Run graph users COMMAND --help for the options of one command, graph --help for the
     connection options.
@@ -204,6 +206,32 @@ DESCRIPTION
     created a moment ago may not be counted yet.
 `
 
+const usersDeltaHelp = `NAME
+    graph users delta - print what changed among users since the last round
+
+SYNOPSIS
+    graph users delta --state FILE [--select PROPS] [--full] [--minimal] [connection options]
+                      [--json[=false]]
+
+DESCRIPTION
+    Runs one round of a delta sync (GET /users/delta()). The first round, with no FILE yet, prints
+    every user; each later round prints only the users created, changed or deleted since the round
+    that wrote FILE. Output is JSON, one change per line (a table of change, id and reason on a
+    terminal or with --json=false):
+
+        {"change":"upsert","id":"...","user":{"id":"...","displayName":"...",...}}
+        {"change":"removed","id":"...","reason":"changed"}
+
+    An upsert carries the properties Graph sent (with --minimal, only those that changed). A removal
+    says "changed" for a user in the deleted items, still restorable, and "deleted" for one gone
+    for good.
+
+    FILE is replaced once the round has completed, through a temporary file renamed over it, so an
+    interrupted round (Ctrl-C, --timeout, a failed request) leaves the previous state intact and
+    the next run prints its changes again. Graph keeps a state for 7 days; an older one fails with
+    "a full resync is needed": run again with --full.
+`
+
 const tokenHelp = `NAME
     graph token - acquire an access token and describe it
 
@@ -278,9 +306,30 @@ SYNOPSIS
     graph groups members       ID [--select PROPS] [--top N] [--all] [--count]
     graph groups add-member    ID MEMBER-ID
     graph groups remove-member ID MEMBER-ID
+    graph groups delta         --state FILE [--select PROPS] [--full] [--minimal]
 
     Run graph groups COMMAND --help for the options of one command, graph --help for the
     connection options.
+`
+
+const groupsDeltaHelp = `NAME
+    graph groups delta - print what changed among groups and their members since the last round
+
+SYNOPSIS
+    graph groups delta --state FILE [--select PROPS] [--full] [--minimal] [connection options]
+                       [--json[=false]]
+
+DESCRIPTION
+    Runs one round of a delta sync of groups (GET /groups/delta()), like graph users delta: the
+    first round prints every group with its members, later rounds what changed since FILE was
+    written, one change per line:
+
+        {"change":"upsert","id":"...","group":{...},"members":[{"change":"added","id":"...","@odata.type":"#microsoft.graph.user"}]}
+        {"change":"removed","id":"...","reason":"deleted"}
+
+    A member that left shows as {"change":"removed","id":"...","reason":"deleted"} in members.
+    Members are tracked unless --select leaves out "members". FILE is replaced only once the round
+    has completed.
 `
 
 const groupsListHelp = `NAME

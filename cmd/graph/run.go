@@ -216,8 +216,8 @@ type commandSet struct {
 
 // commandSets are the resource command families, by their first word.
 var commandSets = map[string]commandSet{
-	"users":  {"users", "list, get, create, update, delete or count", usersHelp, usersCommands},
-	"groups": {"groups", "list, get, create, update, delete, members, add-member or remove-member", groupsHelp, groupsCommands},
+	"users":  {"users", "list, get, create, update, delete, count or delta", usersHelp, usersCommands},
+	"groups": {"groups", "list, get, create, update, delete, members, add-member, remove-member or delta", groupsHelp, groupsCommands},
 }
 
 // runSet runs the command of set that args name.

@@ -45,6 +45,7 @@ var usersCommands = map[string]func(c *cli, ctx context.Context, g *globalFlags,
 	"update": userResource.updateCmd,
 	"delete": userResource.deleteCmd,
 	"count":  (*cli).usersCount,
+	"delta":  (*cli).usersDelta,
 }
 
 // queryFlags are the OData query options shared by list and count.
