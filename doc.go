@@ -53,6 +53,21 @@
 // read, into the type its @odata.type names, so m.User() and m.Group() return a User or a Group with
 // the properties Graph sent, and m.Raw() the JSON of other kinds (devices, directory roles, ...).
 //
+// # Paths nobody generated, and your own generated package
+//
+// Get, Post, Patch and Delete call any path of Graph, generic over the result type (a model, a struct
+// of your own, or json.RawMessage for the body as sent), and List iterates over any collection; Path
+// escapes the segments they take. Pages follows @odata.nextLink for a request built by any package
+// oapi-codegen generated: every iterator of this package is built on it, so there is one paging
+// implementation. A client generated in your own module runs on this one with Client.BaseURL as its
+// server, Client.Doer as its HttpRequestDoer and Client.RequestEditor as its RequestEditorFn, and gets
+// the same auth, retries, typed errors and limits:
+//
+//	gc, err := graph.NewClient(cfg)
+//	apps, err := myapi.NewClientWithResponses(gc.BaseURL(),
+//		myapi.WithHTTPClient(gc.Doer()), myapi.WithRequestEditorFn(gc.RequestEditor()))
+//	sp, err := graph.Get[myapi.MicrosoftGraphServicePrincipal](ctx, gc, "servicePrincipals(appId='"+appID+"')", nil)
+//
 // # Batching
 //
 // Client.Batch sends any number of requests in JSON batches (POST /$batch, 20 requests each), built

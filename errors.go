@@ -268,6 +268,11 @@ func isDecimal(s string) bool {
 // base URL. No request is sent to it, so no token can leak to another host.
 var ErrForeignNextLink = errors.New("graph: @odata.nextLink is not under the client's base URL")
 
+// ErrForeignURL is returned, before anything is sent, when a request given to Pages or a path given to
+// Get, Post, Patch, Delete or List is an absolute URL that is not under the client's base URL (another
+// scheme, host or base path), so no token can leak to another host.
+var ErrForeignURL = errors.New("graph: URL is not under the client's base URL")
+
 // ErrNextLinkCycle is returned when Graph's @odata.nextLink names a page already fetched in the same
 // iteration: following it would loop for ever (with empty pages, without the caller's loop body ever
 // running).

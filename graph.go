@@ -301,10 +301,8 @@ func setUserAgent(_ context.Context, req *http.Request) error {
 // send applies the client's editors to req and sends it, for requests the generated code does not
 // build (next pages).
 func (c *Client) send(ctx context.Context, req *http.Request) (*http.Response, error) {
-	for _, e := range c.editors {
-		if err := e(ctx, req); err != nil {
-			return nil, err
-		}
+	if err := c.edit(ctx, req); err != nil {
+		return nil, err
 	}
 	return c.doer.Do(req)
 }

@@ -70,7 +70,7 @@ func (c *Client) Groups(ctx context.Context, params *ListGroupsParams) iter.Seq2
 			yield(Group{}, err)
 			return
 		}
-		pages[Group](ctx, c, req)(yield)
+		Pages[Group](ctx, c, req)(yield)
 	}
 }
 
@@ -85,7 +85,7 @@ func (c *Client) GroupMembers(ctx context.Context, groupID string, params *ListG
 			yield(DirectoryItem{}, err)
 			return
 		}
-		pages[DirectoryItem](ctx, c, req)(yield)
+		Pages[DirectoryItem](ctx, c, req)(yield)
 	}
 }
 

@@ -1,6 +1,7 @@
 package graph
 
-// This file is the one paging implementation: every collection iterator follows @odata.nextLink
+// This file is the one paging implementation: every collection iterator (this package's, List's and
+// those a user builds with Pages on a request of their own generated package) follows @odata.nextLink
 // through pages, and every page is fetched and decoded by getPage (pagedecode.go).
 
 import (
@@ -10,11 +11,45 @@ import (
 	"iter"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
 	"github.com/typedgraph/graph/internal/redact"
 )
+
+// Pages returns the items of the collection that first asks for, decoded into T, following
+// @odata.nextLink across pages: the collection paging of any package oapi-codegen generated. Build
+// first with that package's request builder and the client's BaseURL, e.g.
+//
+//	req, err := myapi.NewListApplicationsRequest(gc.BaseURL(), &myapi.ListApplicationsParams{Top: &n})
+//	for app, err := range graph.Pages[myapi.MicrosoftGraphApplication](ctx, gc, req) { ... }
+//
+// T is the item type of the collection (the element of its response's Value), or json.RawMessage for
+// each item's JSON as sent. Items are decoded one at a time as a page is read, so a page never becomes a
+// slice of models. Each request carries the client's token and User-Agent and goes through its doer
+// (retries, 401 recovery, typed errors, body caps). A ConsistencyLevel header on first is sent again
+// with every page. Iteration stops at the first error, which is yielded once: *Error for an answer
+// outside 2xx, *UnexpectedResponseError for a page that is not a collection, ErrForeignURL when first
+// is not under the client's base URL, ErrForeignNextLink when a nextLink leaves it (before anything is
+// sent there), ErrNextLinkCycle when a nextLink repeats a page. Pages sends nothing until iterated.
+func Pages[T any](ctx context.Context, c *Client, first *http.Request) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		if first == nil || first.URL == nil || !c.underBase(first.URL) {
+			var zero T
+			yield(zero, ErrForeignURL)
+			return
+		}
+		pages[T](ctx, c, first)(yield)
+	}
+}
+
+// underBase reports whether u, a request's URL as built, is under the client's base URL: same scheme,
+// host and base path, no user info and no dot segment.
+func (c *Client) underBase(u *url.URL) bool {
+	return strings.EqualFold(u.Scheme, c.base.Scheme) && strings.EqualFold(u.Host, c.base.Host) && u.User == nil &&
+		!hasDotSegment(u.Path) && strings.HasPrefix(u.Path, c.base.Path)
+}
 
 // pages iterates the items of a paged collection, decoded into T, starting with first. Each page is
 // read by getPage, which yields its items one at a time.

@@ -43,3 +43,10 @@ func bodyError(resp *http.Response, err error) error {
 	e.Err = err
 	return e
 }
+
+// ResponseError is this package's error for a 2xx answer whose body could not be read or is not the
+// JSON the operation declares: the context's error when the call's context ended while the body was
+// read, ErrBodyTooLarge, or an *UnexpectedResponseError. A client generated in your own module with
+// typedgraph's templates (graphspec -package) has a ResponseError hook: set it to this, and its calls
+// fail on such bodies as this package's do.
+func ResponseError(resp *http.Response, err error) error { return bodyError(resp, err) }

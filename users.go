@@ -126,7 +126,7 @@ func (c *Client) Users(ctx context.Context, params *ListUsersParams) iter.Seq2[U
 			yield(User{}, err)
 			return
 		}
-		pages[User](ctx, c, req)(yield)
+		Pages[User](ctx, c, req)(yield)
 	}
 }
 
@@ -141,7 +141,7 @@ func (c *Client) UserMemberOf(ctx context.Context, userID string, params *ListUs
 			yield(DirectoryItem{}, err)
 			return
 		}
-		pages[DirectoryItem](ctx, c, req)(yield)
+		Pages[DirectoryItem](ctx, c, req)(yield)
 	}
 }
 

@@ -67,6 +67,10 @@ type directory struct {
 	groupByID map[string]*objRec  // lower-cased id -> group
 	members   map[string][]string // lower-cased group id -> member ids, in insertion order
 	owners    map[string][]string // lower-cased group id -> owner ids, in insertion order
+
+	// sets maps the lower-cased path of each registered entity set to it. The map is filled before
+	// the Server serves and only read afterwards (without mu); each set's table is guarded by mu.
+	sets map[string]*entitySet
 }
 
 func newDirectory() *directory {
@@ -78,6 +82,7 @@ func newDirectory() *directory {
 		groupByID: make(map[string]*objRec),
 		members:   make(map[string][]string),
 		owners:    make(map[string][]string),
+		sets:      make(map[string]*entitySet),
 	}
 }
 

@@ -6,8 +6,22 @@ import (
 	"sync/atomic"
 )
 
+// Operation returns the operation name a request to either listener is
+// routed to, as Operation does, including the operations of the entity sets
+// registered in Options.EntitySets ("applications.list", ...).
+func (s *Server) Operation(r *http.Request) string {
+	if op := Operation(r); op != "" {
+		return op
+	}
+	if e, _ := s.routeSet(r, nil); e != nil {
+		return e.op
+	}
+	return ""
+}
+
 // Operation returns the operation name (an Op constant) a request to either
-// listener is routed to, or "" when none. Interceptors use it to aim faults.
+// listener is routed to, or "" when none. Interceptors use it to aim faults;
+// Server.Operation also knows the registered entity sets.
 func Operation(r *http.Request) string {
 	if strings.HasSuffix(r.URL.Path, "/oauth2/v2.0/token") || strings.HasSuffix(r.URL.Path, "/oauth2/token") {
 		return OpToken
@@ -28,7 +42,7 @@ func (s *Server) FailRequests(op string, n int, status int, header http.Header) 
 	var left atomic.Int64 // requests still to fail
 	left.Store(int64(n))
 	return func(w http.ResponseWriter, r *http.Request) bool {
-		if op != "" && Operation(r) != op {
+		if op != "" && s.Operation(r) != op {
 			return false
 		}
 		if left.Add(-1) < 0 {
@@ -37,7 +51,7 @@ func (s *Server) FailRequests(op string, n int, status int, header http.Header) 
 		for k, vs := range header {
 			w.Header()[k] = vs
 		}
-		if Operation(r) == OpToken {
+		if s.Operation(r) == OpToken {
 			s.IdentityError(w, r, status, "temporarily_unavailable", 50196, "The server is temporarily unavailable; try again later.")
 			return true
 		}

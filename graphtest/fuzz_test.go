@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 )
 
@@ -203,6 +204,34 @@ func FuzzRouteAndScope(f *testing.F) {
 		}
 		if res, ok := defaultScope(s); ok && (res == "" || strings.Contains(res, " ")) {
 			t.Fatalf("defaultScope(%q) = %q", s, res)
+		}
+	})
+}
+
+// FuzzEntitySetRoute: the routing of registered entity sets, alternate keys
+// included, takes any path.
+func FuzzEntitySetRoute(f *testing.F) {
+	s := &Server{dir: newDirectory(), counts: map[string]*atomic.Int64{}}
+	if err := s.registerSets([]EntitySet{widgets(2)}); err != nil {
+		f.Fatal(err)
+	}
+	for _, p := range []string{
+		"/v1.0/widgets", "/v1.0/widgets/$count", "/v1.0/widgets/x", "/v1.0/widgets(serial='a''b')",
+		"/v1.0/widgets(serial='x')/addKey", "/v1.0/widgets(='')", "/v1.0/widgets('x')", "/v1.0/Widgets/x/microsoft.graph.touch",
+		"/v1.0/widgets/x/y/z", "/v1.0/widgets(", "/v1.0/widgets(serial=')",
+	} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, p string) {
+		u, err := url.Parse("http://h" + p)
+		if err != nil {
+			return
+		}
+		for _, m := range []string{"GET", "POST", "PATCH", "DELETE", "PUT"} {
+			c := &call{}
+			if e, known := s.routeSet(&http.Request{Method: m, URL: u}, c); e != nil && (!known || e.method != m || !strings.HasPrefix(e.op, "widgets.")) {
+				t.Fatalf("%s %s: %+v %v", m, p, e, known)
+			}
 		}
 	})
 }

@@ -254,9 +254,13 @@ var errQuotaExceeded = &queryError{code: "Directory_QuotaExceeded",
 	msg: "The directory object quota limit for the Tenant has been exceeded. Please ask your administrator to increase the directory object quota limit and then try again."}
 
 // checkQuota refuses a create when the directory holds Options.MaxObjects
-// objects. Callers hold mu.
+// objects, those of registered entity sets included. Callers hold mu.
 func (s *Server) checkQuota() *queryError {
-	if len(s.dir.users)+len(s.dir.groups) >= s.opts.MaxObjects {
+	n := len(s.dir.users) + len(s.dir.groups)
+	for _, set := range s.dir.sets {
+		n += len(set.recs)
+	}
+	if n >= s.opts.MaxObjects {
 		return errQuotaExceeded
 	}
 	return nil

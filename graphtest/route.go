@@ -210,6 +210,9 @@ func route(r *http.Request, c *call) (e *endpoint, known bool) {
 func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 	c := &call{w: w, r: r}
 	e, known := route(r, c)
+	if e == nil && !known && len(s.dir.sets) > 0 {
+		e, known = s.routeSet(r, c)
+	}
 	op := ""
 	if e != nil {
 		op = e.op
@@ -225,7 +228,7 @@ func (s *Server) serveGraph(w http.ResponseWriter, r *http.Request) {
 		s.unauthorized(w, r, msg)
 		return
 	}
-	if e != nil && !slices.ContainsFunc(e.roles, func(need string) bool { return slices.Contains(roles, need) }) {
+	if e != nil && e.roles != nil && !slices.ContainsFunc(e.roles, func(need string) bool { return slices.Contains(roles, need) }) {
 		s.GraphError(w, r, http.StatusForbidden, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
 		return
 	}

@@ -78,6 +78,12 @@
 // valid token are logged as a line, their bodies never read), the directory
 // and each object in size (Options.MaxObjects, Options.MaxObjectBytes).
 //
+// Other entity sets (applications, servicePrincipals, a type of your own)
+// are served when registered in Options.EntitySets: list with the same
+// query options and paging, $count, get (also by an alternate key such as
+// servicePrincipals(appId='...')), create with required properties checked,
+// update, delete, and bound actions through a handler; see EntitySet.
+//
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
 // ignored), If-Match (recorded, not checked), throttling (except
 // inside a $batch, with ThrottleBatch) and Continuous
@@ -214,7 +220,7 @@ type Options struct {
 	MaxRecordedBytes int
 
 	// MaxObjects bounds the directory: a create that would make it hold
-	// more users and groups is refused with Graph's 400
+	// more users, groups and objects of EntitySets is refused with Graph's 400
 	// Directory_QuotaExceeded. Default 100,000 beyond those seeded.
 	MaxObjects int
 
@@ -235,6 +241,11 @@ type Options struct {
 	// Latency, when positive, delays every HTTP request to Graph by that much before it is served
 	// (a $batch once, not once per request inside it), to compare strategies in benchmarks.
 	Latency time.Duration
+
+	// EntitySets are the entity sets served beside users and groups (applications,
+	// servicePrincipals, ...), each with its properties, required ones and
+	// seed objects; see EntitySet. An invalid one makes Start fail.
+	EntitySets []EntitySet
 
 	// Now, when set, is the server's clock: token issue and expiry, Date
 	// headers, timestamps. Default time.Now.
@@ -364,6 +375,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	if opts.MaxObjects <= 0 {
 		opts.MaxObjects = opts.Users + opts.Groups + 100_000
+		for _, set := range opts.EntitySets {
+			opts.MaxObjects += len(set.Seed)
+		}
 	}
 	if opts.MaxObjectBytes <= 0 {
 		opts.MaxObjectBytes = 64 << 10
@@ -391,6 +405,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	s.seed(opts.Users, opts.Seed)
 	s.seedGroups(opts.Groups, opts.Seed)
+	if err := s.registerSets(opts.EntitySets); err != nil {
+		return nil, err
+	}
 
 	var err error
 	if s.identity, err = listen(opts.IdentityAddr, opts.TLS, http.HandlerFunc(s.serveIdentity)); err != nil {

@@ -5,7 +5,12 @@
 //
 //	graphspec -in FILE -path PATTERN [-path PATTERN ...] [-op 'METHOD /path=operationId' ...]
 //	          [-status 'METHOD /path=CODE' ...] [-merge SPEC] [-out FILE] [-nullable-refs]
-//	          [-csdl FILE] [-keep-descriptions] [-title TEXT]
+//	          [-csdl FILE] [-keep-descriptions] [-title TEXT] [-package DIR [-package-name NAME]]
+//
+// With -package, graphspec writes a package of your own module instead of a spec to merge: DIR gets
+// the slice (openapi.yaml), the oapi-codegen config, generate.go, and the templates and overlay gen/ is
+// generated with, so that go generate in your module builds a client that runs on typedgraph's
+// (README's "Extending from your own module" walks through examples/applications).
 //
 // For example, groups were added from the PowerShell SDK's Groups.yml with (README's "Adding an
 // endpoint" has the whole procedure):
@@ -77,6 +82,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	csdlFile := fs.String("csdl", "", "Microsoft's CSDL `file` ($metadata, or msgraph-metadata's cleanMetadata.xml): add the structural properties and types the OpenAPI document lacks")
 	keep := fs.Bool("keep-descriptions", false, "keep Microsoft's descriptions (rule 16 drops them); for reading, not committing")
 	title := fs.String("title", "", "info.title of the output (default: the input's)")
+	pkgDir := fs.String("package", "", "write a package of your module into this `directory`: the slice as openapi.yaml, with the oapi-codegen config, generate.go, templates and overlay that generate it by typedgraph's rules")
+	pkgName := fs.String("package-name", "", "the package's `name` with -package (default: the directory's base name)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -156,6 +163,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range conflicts {
 		fmt.Fprintln(stderr, "conflict:", c)
+	}
+	if *pkgDir != "" {
+		if *out != "" || *merge != "" {
+			fmt.Fprintln(stderr, "graphspec: -package writes openapi.yaml itself: use it without -out and -merge")
+			return 2
+		}
+		if err := writePackage(*pkgDir, *pkgName, doc); err != nil {
+			fmt.Fprintln(stderr, "graphspec:", err)
+			return 1
+		}
+		return 0
 	}
 	if *out == "" {
 		if _, err := stdout.Write(doc); err != nil {
