@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -571,5 +572,50 @@ func TestBatchItemErrorsNeverCarryTheToken(t *testing.T) {
 	}
 	if msg := fmt.Sprintf("%v %+v", gerr, *gerr); strings.Contains(msg, testToken) {
 		t.Errorf("the error carries the token: %s", msg)
+	}
+}
+
+func TestBatchGenericRequests(t *testing.T) {
+	fake := graphtest.NewServer(graphtest.Options{Users: 3})
+	t.Cleanup(fake.Close)
+	client := newBatchClient(t, fake)
+	ctx := context.Background()
+	ids := fake.UserIDs()
+	get, err := client.NewRequest(ctx, http.MethodGet, graph.Path("users", ids[0]), url.Values{"$select": {"id,displayName"}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	patch, err := client.NewRequest(ctx, http.MethodPatch, graph.Path("users", ids[1]), nil, map[string]string{"jobTitle": "Batched"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	count, err := client.NewRequest(ctx, http.MethodGet, "users/$count", nil, nil, graph.WithHeader("ConsistencyLevel", graph.ConsistencyEventual))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resps, err := client.Batch(ctx, []graph.BatchRequest{{ID: "get", Request: get}, {ID: "patch", Request: patch}, {ID: "count", Request: count}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type who struct{ ID, DisplayName string }
+	if w, err := graph.Decode[who](resps[0]); err != nil || w.ID != ids[0] || w.DisplayName == "" {
+		t.Errorf("get: %+v, %v", w, err)
+	}
+	if resps[1].Err != nil || resps[1].StatusCode != 204 {
+		t.Errorf("patch: %d %v", resps[1].StatusCode, resps[1].Err)
+	}
+	if u, _ := fake.User(ids[1]); u["jobTitle"] != "Batched" {
+		t.Errorf("jobTitle %v", u["jobTitle"])
+	}
+	if got := strings.TrimPrefix(string(resps[2].Body), "\ufeff"); resps[2].Err != nil || got != "3" {
+		t.Errorf("count: %q %v", got, resps[2].Err)
+	}
+	for _, bad := range []string{"", "users/..", "https://evil.example/v1.0/users"} {
+		if _, err := client.NewRequest(ctx, http.MethodGet, bad, nil, nil); err == nil {
+			t.Errorf("NewRequest(%q) built a request", bad)
+		}
+	}
+	if n := fake.GraphRequests(); n != 1 {
+		t.Errorf("%d HTTP requests, want 1 $batch", n)
 	}
 }

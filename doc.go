@@ -71,8 +71,9 @@
 // # Batching
 //
 // Client.Batch sends any number of requests in JSON batches (POST /$batch, 20 requests each), built
-// exactly like single calls: by the generated request builders (gen.NewGetUserRequest and the like)
-// or with net/http. Each request is retried on its own when throttled, and its response is decoded
+// exactly like single calls: by the generated request builders (gen.NewGetUserRequest and the like),
+// by Client.NewRequest for paths nobody generated (as Get, Post, Patch and Delete build them), or with
+// net/http. Each request is retried on its own when throttled, and its response is decoded
 // with Decode into the type of the caller's choice, or is an *Error.
 //
 // # Syncing with delta
