@@ -5,13 +5,17 @@ import (
 	"reflect"
 )
 
+// secretFields names the model fields FormatFields never prints. Read only.
+var secretFields = map[string]bool{"Password": true, "SecretText": true}
+
 // FormatFields prints v, a struct, as fmt prints a struct, leaving out the fields that are zero: unset
 // Nullables, nil pointers and nil slices. A pointer field prints what it points to, so a model's %+v
 // reads {ID:87d3… DisplayName:Ada JobTitle:<null>} however many properties its type declares. The
 // Format methods of the generated models call it; with %#v it prints the type's name first.
 //
-// A field named Password (a user's PasswordProfile.Password) prints as [redacted] when set: a model
-// printed in a log line must not carry a secret.
+// A field that holds a secret Graph accepts or returns prints as [redacted] when set: Password (a
+// user's passwordProfile) and SecretText (the secret of an application's or service principal's
+// passwordCredential, returned once by addPassword). A model printed in a log line must not carry one.
 func FormatFields(f fmt.State, verb rune, v any) {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Struct {
@@ -42,7 +46,7 @@ func FormatFields(f fmt.State, verb rune, v any) {
 			_, _ = f.Write([]byte(rt.Field(i).Name))
 			_, _ = f.Write([]byte{':'})
 		}
-		if rt.Field(i).Name == "Password" {
+		if secretFields[rt.Field(i).Name] {
 			_, _ = f.Write([]byte("[redacted]"))
 			continue
 		}

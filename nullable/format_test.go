@@ -14,20 +14,22 @@ type inner struct {
 func (v inner) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 type model struct {
-	ID       *string
-	Name     nullable.Nullable[string]
-	Title    nullable.Nullable[string]
-	Phones   []string
-	Org      nullable.Nullable[inner]
-	Count    *int32
-	Password nullable.Nullable[string]
-	internal string
+	ID         *string
+	Name       nullable.Nullable[string]
+	Title      nullable.Nullable[string]
+	Phones     []string
+	Org        nullable.Nullable[inner]
+	Count      *int32
+	Password   nullable.Nullable[string]
+	SecretText *string
+	internal   string
 }
 
 func (v model) Format(f fmt.State, verb rune) { nullable.FormatFields(f, verb, v) }
 
 func TestFormatFields(t *testing.T) {
 	id := "87d3"
+	secret := "Qx8~app-secret"
 	full := model{ID: &id, Name: nullable.Value("Ada"), Title: nullable.Null[string](), Phones: []string{},
 		Org: nullable.Value(inner{Division: nullable.Value("Cloud")}), internal: "hidden"}
 	tests := []struct {
@@ -47,6 +49,8 @@ func TestFormatFields(t *testing.T) {
 		{"%d", 5, "5"},
 		{"%+v", model{Password: nullable.Value("s3cret!")}, "{Password:[redacted]}"},
 		{"%#v", model{Password: nullable.Value("s3cret!")}, "nullable_test.model{Password:[redacted]}"},
+		{"%+v", model{SecretText: &secret}, "{SecretText:[redacted]}"},
+		{"%v", model{SecretText: &secret}, "{[redacted]}"},
 	}
 	for _, tt := range tests {
 		var got string

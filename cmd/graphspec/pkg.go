@@ -37,7 +37,9 @@ output-options:
     path: overlay.yaml
 `
 
-// packageGenerate is generate.go of a user's package.
+// packageGenerate is generate.go of a user's package. Its directive is split in the source so that
+// go generate, which reads every line that starts with the directive, even inside a string, does not
+// run it here.
 const packageGenerate = `package %[1]s
 
 // Written by graphspec -package. openapi.yaml is the slice of Microsoft's description this package
@@ -50,7 +52,7 @@ const packageGenerate = `package %[1]s
 //
 //	c, err := %[1]s.NewClientWithResponses(gc.BaseURL(), %[1]s.WithHTTPClient(gc.Doer()), %[1]s.WithRequestEditorFn(gc.RequestEditor()))
 
-//go:generate go tool oapi-codegen -config oapi-codegen.yaml -templates templates openapi.yaml
+//` + `go:generate go tool oapi-codegen -config oapi-codegen.yaml -templates templates openapi.yaml
 `
 
 // writePackage writes, into dir, the files of a generated package named name: openapi.yaml (spec),

@@ -78,6 +78,10 @@ func TestApplicationLifecycle(t *testing.T) {
 	if len(secret) < 16 || cred.Hint.GetOrEmpty() != secret[:3] {
 		t.Fatalf("addPassword returned hint %q and a secret of %d characters", cred.Hint.GetOrEmpty(), len(secret))
 	}
+	// Printed, as a log line would print it, the credential keeps its secret to itself.
+	if printed := fmt.Sprintf("%v %+v %#v", cred, cred, cred); strings.Contains(printed, secret) {
+		t.Errorf("printing the credential shows its secret: %s", printed)
+	}
 	// Returned once: reading the application back shows the credential without its secret.
 	got, err := d.API().GetApplicationWithResponse(ctx, *app.ID, nil)
 	if err != nil {
