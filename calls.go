@@ -109,34 +109,49 @@ func WithHeader(key, value string) CallOption {
 	return func(req *http.Request) { req.Header.Set(key, value) }
 }
 
-func call[T any](ctx context.Context, c *Client, method, path string, query url.Values, body any, opts []CallOption) (T, error) {
-	var out T
+// NewRequest builds, without sending it, the request that Get, Post, Patch and Delete send for method,
+// path, query and body (nil for none), with the same checks: for Client.Batch, which sends requests
+// built exactly as single calls are (the generated request builders, gen.New...Request, build those
+// of generated operations). The client's token and User-Agent are added when it is sent.
+//
+//	req, err := client.NewRequest(ctx, http.MethodGet, graph.Path("servicePrincipals", id), nil, nil)
+//	resps, err := client.Batch(ctx, []graph.BatchRequest{{ID: id, Request: req}})
+func (c *Client) NewRequest(ctx context.Context, method, path string, query url.Values, body any, opts ...CallOption) (*http.Request, error) {
 	if ctx == nil {
-		return out, errNilContext
+		return nil, errNilContext
 	}
 	target, err := c.resolve(path, query)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	var payload io.Reader
 	if body != nil {
 		raw, ok := body.(json.RawMessage)
 		if !ok {
 			if raw, err = json.Marshal(body); err != nil {
-				return out, err
+				return nil, err
 			}
 		}
 		payload = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, payload)
 	if err != nil {
-		return out, err
+		return nil, err
 	}
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	for _, o := range opts {
 		o(req)
+	}
+	return req, nil
+}
+
+func call[T any](ctx context.Context, c *Client, method, path string, query url.Values, body any, opts []CallOption) (T, error) {
+	var out T
+	req, err := c.NewRequest(ctx, method, path, query, body, opts...)
+	if err != nil {
+		return out, err
 	}
 	resp, err := c.send(ctx, req)
 	if err != nil {

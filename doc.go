@@ -46,9 +46,10 @@
 // typed one. Beside the generated calls, this package's helpers: Client.Users, Client.UserMemberOf,
 // Client.Groups and Client.GroupMembers (iterators over every page), Client.CountUsers,
 // Client.AddGroupMember and Client.RemoveGroupMember (two ids each), Client.AddGroupMemberIfAbsent and
-// Client.RemoveGroupMemberIfPresent (the same, for steps that may run twice), Client.CreateGroup (a
-// group with its owners and members in one POST), Client.DirectoryObjectURL (the reference to a directory object that @odata.id and @odata.bind
-// take) and Client.BaseURL.
+// Client.RemoveGroupMemberIfPresent (the same, for steps that may run twice), Client.AddGroupMembers
+// (any number, 20 per PATCH /groups/{id}), Client.CreateGroup (a group with its owners and members in
+// one POST), Client.DirectoryObjectURL (the reference to a directory object that @odata.id and
+// @odata.bind take) and Client.BaseURL.
 //
 // The items of GroupMembers and UserMemberOf are DirectoryItems: each is decoded, as its page is
 // read, into the type its @odata.type names, so m.User() and m.Group() return a User or a Group with
@@ -68,6 +69,14 @@
 //	apps, err := myapi.NewClientWithResponses(gc.BaseURL(),
 //		myapi.WithHTTPClient(gc.Doer()), myapi.WithRequestEditorFn(gc.RequestEditor()))
 //	sp, err := graph.Get[myapi.MicrosoftGraphServicePrincipal](ctx, gc, "servicePrincipals(appId='"+appID+"')", nil)
+//
+// # Batching
+//
+// Client.Batch sends any number of requests in JSON batches (POST /$batch, 20 requests each), built
+// exactly like single calls: by the generated request builders (gen.NewGetUserRequest and the like),
+// by Client.NewRequest for paths nobody generated (as Get, Post, Patch and Delete build them), or with
+// net/http. Each request is retried on its own when throttled, and its response is decoded
+// with Decode into the type of the caller's choice, or is an *Error.
 //
 // # Syncing with delta
 //
@@ -105,7 +114,10 @@
 // operation promises (an HTML page, a truncated body, JSON of the wrong shape) is an
 // *UnexpectedResponseError, from typed calls and iterators alike; when the caller's context ends
 // while a body is read, the error is the context's. An id that is empty or would change the
-// request's path (".", "..", "a/b") is a *PathParamError, and nothing is sent.
+// request's path (".", "..", "a/b") is a *PathParamError, and nothing is sent. Batch refuses what
+// Graph would refuse of a batch with an *InvalidBatchError, before sending anything; each batched
+// request's own failure is an *Error in its BatchResponse. AddGroupMembers names the ids of each
+// refused request in an *AddMembersError.
 //
 // # Eventual consistency
 //

@@ -1,7 +1,10 @@
 package graph
 
 import (
+	"context"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,4 +97,50 @@ func TestParseRetryAfter(t *testing.T) {
 			t.Errorf("parseRetryAfter(%q) = %v, want %v", tt.in, got, tt.want)
 		}
 	}
+}
+
+func FuzzParseBatchResponse(f *testing.F) {
+	for _, seed := range []string{
+		`{"responses":[{"id":"1","status":200,"headers":{"Content-Type":"application/json"},"body":{"id":"u1"}}]}`,
+		`{"responses":[{"id":"2","status":429,"headers":{"Retry-After":"3"},"body":{"error":{"code":"TooManyRequests","message":"m"}}},{"id":"1","status":424}]}`,
+		`{"responses":[{"id":"1","status":200,"headers":{"Content-Type":"text/plain"},"body":"NDI="}]}`,
+		`{"responses":[{"id":"1","status":200,"headers":{"Content-Type":"text/plain"},"body":"not base64!"}]}`,
+		`{"responses":[{"id":"","status":200}]}`, `{"responses":[{"id":"1","status":99}]}`, `{"responses":null}`,
+		`{"responses":[{"id":"1","status":204,"headers":null,"body":null}]}`, `{}`, `[]`, ``, `{"responses":[1]}`,
+	} {
+		f.Add(seed, false)
+	}
+	f.Fuzz(func(t *testing.T, data string, chained bool) {
+		responses, err := parseBatchResponse([]byte(data))
+		if err != nil {
+			return
+		}
+		for i := range responses {
+			r := &responses[i]
+			if r.ID == "" || r.Status < 100 || r.Status > 599 {
+				t.Fatalf("accepted entry %+v", r)
+			}
+			h := r.header()
+			_ = parseError(r.Status, h, r.body(h)).Error()
+		}
+		// Settling the answer against three requests never panics and leaves each request either
+		// final or to be sent again.
+		p := &batchPlan{c: &Client{doer: &doer{}}, items: make([]batchItem, 3)}
+		for i := range p.items {
+			id := strconv.Itoa(i + 1)
+			p.items[i] = batchItem{wire: wireRequest{ID: id, Method: "GET", URL: "/users/" + id}, next: -1, resp: BatchResponse{ID: id, Attempts: 1}}
+		}
+		if chained {
+			p.items[0].next, p.items[1].next = 1, 2
+		}
+		again := p.settle(context.Background(), outcome{items: []int{0, 1, 2}, responses: responses}, RetryPolicy{}.withDefaults(), 0)
+		for i := range p.items {
+			if !p.items[i].done && !slices.Contains(again, i) && !(chained && len(again) == 1 && i > again[0]) {
+				t.Fatalf("item %d neither final nor sent again (again %v)", i, again)
+			}
+			if p.items[i].done && p.items[i].resp.Err == nil && (p.items[i].resp.StatusCode < 200 || p.items[i].resp.StatusCode > 299) {
+				t.Fatalf("item %d final with status %d and no error", i, p.items[i].resp.StatusCode)
+			}
+		}
+	})
 }

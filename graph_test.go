@@ -51,6 +51,7 @@ func newFakeGraph(t *testing.T, reply http.HandlerFunc) *fakeGraph {
 	f := &fakeGraph{}
 	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body)) // for a reply that reads it
 		f.mu.Lock()
 		f.reqs = append(f.reqs, recorded{r.Method, r.URL.Path, r.URL.EscapedPath(), r.URL.Query(), r.Header.Clone(), string(body)})
 		f.mu.Unlock()

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -230,3 +232,77 @@ func (c *Client) appendBind(obj []byte, key string, ids []string) ([]byte, error
 	}
 	return append(out, "]}"...), nil
 }
+
+// maxMembersPerPatch is how many members Graph adds in one PATCH /groups/{id} with
+// members@odata.bind.
+const maxMembersPerPatch = 20
+
+// AddGroupMembers makes every directory object of memberIDs a member of the group groupID, 20 per
+// request (PATCH /groups/{group-id} with members@odata.bind, Graph's limit). Ids named twice are
+// sent once. An empty id, or one that would change a URL, is a *PathParamError and nothing is sent. The requests go one after the other, since Graph serializes writes to one group anyway;
+// each is retried like any call.
+//
+// Graph adds the members of one request all or none: a request it refuses (a member that already is
+// one, an id that does not exist) fails as a whole. AddGroupMembers goes on with the other chunks and
+// returns, joined, an *AddMembersError per refused chunk naming its ids; errors.As finds the first.
+// When ctx ends, the ids not sent are named by a last *AddMembersError whose Err is ctx's error.
+func (c *Client) AddGroupMembers(ctx context.Context, groupID string, memberIDs []string) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	if err := gen.CheckPathParam("group-id", url.PathEscape(groupID)); err != nil {
+		return err // refused once, rather than once per chunk
+	}
+	ids := make([]string, 0, len(memberIDs))
+	refs := make(map[string]string, len(memberIDs)) // lower-cased id -> its reference, for each id sent
+	for _, id := range memberIDs {
+		key := strings.ToLower(id) // object ids are GUIDs, which Graph compares ignoring case
+		if _, dup := refs[key]; dup {
+			continue
+		}
+		ref, err := c.DirectoryObjectURL(id)
+		if err != nil {
+			return err
+		}
+		refs[key] = ref
+		ids = append(ids, id)
+	}
+	var errs []error
+	for start := 0; start < len(ids); start += maxMembersPerPatch {
+		if err := ctx.Err(); err != nil {
+			// Name what was not sent, so that the caller knows what to add again.
+			errs = append(errs, &AddMembersError{GroupID: groupID, MemberIDs: ids[start:], Err: err})
+			break
+		}
+		chunk := ids[start:min(start+maxMembersPerPatch, len(ids))]
+		bind := make([]string, len(chunk))
+		for i, id := range chunk {
+			bind[i] = refs[strings.ToLower(id)]
+		}
+		body, err := json.Marshal(map[string][]string{"members@odata.bind": bind})
+		if err == nil {
+			_, err = c.ClientWithResponses.UpdateGroupWithBodyWithResponse(ctx, groupID, "application/json", bytes.NewReader(body))
+		}
+		if err != nil {
+			errs = append(errs, &AddMembersError{GroupID: groupID, MemberIDs: chunk, Err: err})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// AddMembersError reports one request of AddGroupMembers that failed: none of its MemberIDs were
+// added. Err is the cause, an *Error when Graph refused the request.
+type AddMembersError struct {
+	GroupID   string
+	MemberIDs []string
+	Err       error
+}
+
+// Error names the group, the ids of the request and what went wrong.
+func (e *AddMembersError) Error() string {
+	return fmt.Sprintf("graph: adding %d members to group %s (%s): %s",
+		len(e.MemberIDs), e.GroupID, strings.Join(e.MemberIDs, ", "), strings.TrimPrefix(e.Err.Error(), "graph: "))
+}
+
+// Unwrap returns the cause.
+func (e *AddMembersError) Unwrap() error { return e.Err }

@@ -105,10 +105,7 @@ type doer struct {
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	policy := d.retry
-	if p, ok := ctx.Value(retryKey{}).(RetryPolicy); ok {
-		policy = p.withDefaults()
-	}
+	policy := d.policy(ctx)
 	if req.Header == nil {
 		req.Header = make(http.Header)
 	}
@@ -217,19 +214,14 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			continue
 		}
 
-		retryable := status == http.StatusTooManyRequests ||
-			((status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout) && idempotent(req.Method))
-		if !retryable || !replayable || attempt-lagRetries > policy.MaxRetries {
+		if !retryableStatus(status, req.Method) || !replayable || attempt-lagRetries > policy.MaxRetries {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt
 			return nil, gerr
 		}
-		delay := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
-		if delay == 0 {
-			delay = backoff(policy, attempt-lagRetries)
-		}
+		delay, ok := policy.retryDelay(resp.Header, attempt-lagRetries, waited)
 		mayHaveApplied = mayHaveApplied || status != http.StatusTooManyRequests
-		if waited+delay > policy.MaxWait {
+		if !ok {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt
 			return nil, gerr
@@ -342,12 +334,39 @@ func rewind(req *http.Request) error {
 	return nil
 }
 
+// retryableStatus reports whether an answer with status to a method is worth retrying: a 429 always,
+// since Graph did not process the request; a 503 or 504 only for an idempotent method.
+func retryableStatus(status int, method string) bool {
+	return status == http.StatusTooManyRequests ||
+		((status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout) && idempotent(method))
+}
+
 func idempotent(method string) bool {
 	switch method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
 		return true
 	}
 	return false
+}
+
+// policy returns the retry policy of calls made with ctx: WithRetryPolicy's, else the client's.
+func (d *doer) policy(ctx context.Context) RetryPolicy {
+	if p, ok := ctx.Value(retryKey{}).(RetryPolicy); ok {
+		return p.withDefaults()
+	}
+	return d.retry
+}
+
+// retryDelay returns the wait before retrying an answer with header h that was attempt number attempt
+// (1-based), after waited in earlier waits: Graph's Retry-After, else backoff. ok is false when the
+// wait would take the total past MaxWait. Single calls and the items of a batch share it, so both
+// honour Graph the same way.
+func (p RetryPolicy) retryDelay(h http.Header, attempt int, waited time.Duration) (delay time.Duration, ok bool) {
+	delay = parseRetryAfter(h.Get("Retry-After"), time.Now())
+	if delay == 0 {
+		delay = backoff(p, attempt)
+	}
+	return delay, waited+delay <= p.MaxWait
 }
 
 // backoff returns the wait before retry number attempt (1-based) when Graph sent no Retry-After:

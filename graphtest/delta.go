@@ -2,7 +2,6 @@ package graphtest
 
 import (
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -284,18 +283,5 @@ func (s *Server) deltaItems(dq *deltaQuery, rec *objRec, since uint64) []any {
 // restartLink is the request's URL without its $skiptoken and $deltatoken:
 // a full sync with the same query, where a 410 says to start again.
 func (s *Server) restartLink(r *http.Request, q queryParams) string {
-	var b strings.Builder
-	b.WriteString(s.GraphEndpoint)
-	b.WriteString(r.URL.EscapedPath())
-	sep := byte('?')
-	for _, pair := range q.pairs {
-		k, _, _ := strings.Cut(pair, "=")
-		if uk, _ := url.QueryUnescape(k); uk == "$skiptoken" || uk == "$deltatoken" {
-			continue
-		}
-		b.WriteByte(sep)
-		b.WriteString(pair)
-		sep = '&'
-	}
-	return b.String()
+	return s.link(r, q, "", "")
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
+	"time"
 
 	"github.com/typedgraph/graph/graphtest"
 )
@@ -117,6 +119,48 @@ func ExampleServer_AddUser() {
 	u, _ := srv.User("ADA@" + strings.ToUpper(srv.Domain))
 	fmt.Println(u["id"] == id, u["jobTitle"])
 	// Output: true Analyst
+}
+
+// Throttle chosen requests inside a $batch, as Graph throttles each one on
+// its own: here the request with id "2", whose dependent then gets 424.
+func ExampleServer_ThrottleBatch() {
+	srv := graphtest.NewServer(graphtest.Options{Users: 1})
+	defer srv.Close()
+	srv.ThrottleBatch(func(id string, r *http.Request) (time.Duration, bool) {
+		return 2 * time.Second, id == "2"
+	})
+	body := `{"requests":[
+		{"id":"1","method":"GET","url":"/users"},
+		{"id":"2","method":"GET","url":"/users/$count","headers":{"ConsistencyLevel":"eventual"}},
+		{"id":"3","method":"GET","url":"/users","dependsOn":["2"]}]}`
+	req, _ := http.NewRequest(http.MethodPost, srv.GraphURL+"/$batch", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+srv.Token())
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer res.Body.Close()
+	var answer struct {
+		Responses []struct {
+			ID      string            `json:"id"`
+			Status  int               `json:"status"`
+			Headers map[string]string `json:"headers"`
+		} `json:"responses"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&answer); err != nil {
+		panic(err)
+	}
+	sort.Slice(answer.Responses, func(i, j int) bool { return answer.Responses[i].ID < answer.Responses[j].ID })
+	for _, r := range answer.Responses {
+		fmt.Println(strings.TrimSpace(fmt.Sprint(r.ID, " ", r.Status, " ", r.Headers["Retry-After"])))
+	}
+	fmt.Println(srv.GraphRequests(), "HTTP request")
+	// Output:
+	// 1 200
+	// 2 429 2
+	// 3 424
+	// 1 HTTP request
 }
 
 // Options.Roles narrows the permissions of the tokens a Server issues, so a

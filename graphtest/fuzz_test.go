@@ -2,8 +2,10 @@ package graphtest
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -120,6 +122,47 @@ func FuzzGroupInput(f *testing.F) {
 			p.eval(g, nil)
 		}
 		_, _ = parseSelect(groupType, s)
+	})
+}
+
+// FuzzBatch posts arbitrary $batch bodies (and PATCH bodies with
+// members@odata.bind inside them) to a fake: it answers 200 with one
+// response per request, or 400, never panics or hangs.
+func FuzzBatch(f *testing.F) {
+	for _, s := range []string{
+		`{"requests":[{"id":"1","method":"GET","url":"/users"}]}`,
+		`{"requests":[{"id":"1","method":"GET","url":"/users/x"},{"id":"2","method":"GET","url":"/users","dependsOn":["1"]}]}`,
+		`{"requests":[{"id":"a","method":"PATCH","url":"/groups/g","headers":{"Content-Type":"application/json"},"body":{"members@odata.bind":["/users/u"]}}]}`,
+		`{"requests":[{"id":"a","method":"POST","url":"/users","headers":{"content-type":"text/plain"},"body":"eyJ9"}]}`,
+		`{"requests":[{"id":"1","method":"GET","url":"/$batch"}]}`, `{"requests":[{"id":"1","method":"GET","url":"::"}]}`,
+		`{"requests":[{"id":"1","method":"GET","url":"/users","dependsOn":["1"]}]}`, `{"requests":{}}`, `{}`, `[`, ``,
+	} {
+		f.Add(s)
+	}
+	s := NewServer(Options{Users: 2, Groups: 1, MaxRecorded: -1})
+	f.Cleanup(s.Close)
+	token := "Bearer " + s.Token()
+	f.Fuzz(func(t *testing.T, body string) {
+		req, err := http.NewRequest(http.MethodPost, "/v1.0/$batch", strings.NewReader(body))
+		if err != nil {
+			t.Skip()
+		}
+		req.Header.Set("Authorization", token)
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		s.serveGraph(rec, req)
+		switch rec.Code {
+		case http.StatusOK:
+			var answer struct {
+				Responses []json.RawMessage `json:"responses"`
+			}
+			if err := json.Unmarshal(rec.Body.Bytes(), &answer); err != nil {
+				t.Fatalf("200 with %v: %s", err, rec.Body)
+			}
+		case http.StatusBadRequest:
+		default:
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
 	})
 }
 

@@ -249,8 +249,19 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 
 // updateGroup implements PATCH /groups/{id}: properties sent are set, JSON
 // null clears one, others are untouched. It answers 204, as Graph does.
+//
+// members@odata.bind and owners@odata.bind add up to 20 members and owners
+// in the same request, all or none: an unknown id or a member already there
+// fails the request whole.
 func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string, body []byte) {
-	m, qerr := s.checkUpdate(groupType, body)
+	m, qerr := decodeObject(body)
+	var b binds
+	if qerr == nil {
+		b, qerr = takeBinds(m)
+	}
+	if qerr == nil {
+		qerr = s.checkWrite(groupType, m)
+	}
 	if qerr != nil {
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
@@ -267,6 +278,21 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 		d.mu.Unlock()
 		s.GraphError(w, r, http.StatusBadRequest, errNicknameTaken.code, errNicknameTaken.msg)
 		return
+	}
+	owners, members, qerr := d.resolveBinds(b)
+	if qerr == nil {
+		qerr = d.checkNewMembers(g, members)
+	}
+	if qerr != nil {
+		d.mu.Unlock()
+		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
+		return
+	}
+	for _, o := range owners {
+		d.addOwner(g.id, o)
+	}
+	for _, id := range members {
+		d.addMember(g.id, id)
 	}
 	props := merged(g.props, m)
 	props["@odata.type"] = groupODataType

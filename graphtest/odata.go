@@ -63,7 +63,8 @@ func checkOptions(q queryParams, allowed ...string) *queryError {
 
 // link builds an absolute link on the Graph listener for path, carrying the
 // request's query minus any paging tokens, plus name=tok. Keys keep their
-// literal "$" as Graph's links do.
+// literal "$" as Graph's links do. With name "" it is the request's URL
+// without its paging tokens.
 func (s *Server) link(r *http.Request, q queryParams, name, tok string) string {
 	var b strings.Builder
 	b.WriteString(s.GraphEndpoint)
@@ -77,6 +78,9 @@ func (s *Server) link(r *http.Request, q queryParams, name, tok string) string {
 		b.WriteByte(sep)
 		b.WriteString(pair)
 		sep = '&'
+	}
+	if name == "" {
+		return b.String()
 	}
 	b.WriteByte(sep)
 	b.WriteString(name)

@@ -50,7 +50,12 @@
 // when not one). GET /groups takes the same query options as GET /users.
 // members and memberOf take type casts (/members/microsoft.graph.user) and
 // $count segments, and $filter, $search and $orderby as advanced queries.
-// The routing table is in route.go.
+// PATCH /groups/{id} also adds up to 20 members (and owners) with
+// members@odata.bind, all or none. POST /$batch serves up to 20 of these
+// requests through the same handlers (each counted under its own operation),
+// honours dependsOn with 424 for the dependents of a failed request, answers
+// Graph's 400s for a malformed batch, and throttles the requests
+// [Server.ThrottleBatch] picks. The routing table is in route.go.
 //
 // $filter understands eq, ne, gt, ge, lt, le, in, not, and, or, parentheses,
 // startswith, endswith, null, and any() over string collections and over
@@ -80,7 +85,8 @@
 // update, delete, and bound actions through a handler; see EntitySet.
 //
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
-// ignored), If-Match (recorded, not checked), throttling and Continuous
+// ignored), If-Match (recorded, not checked), throttling (except
+// inside a $batch, with ThrottleBatch) and Continuous
 // Access Evaluation (inject them with an Interceptor). By default a write is
 // visible to the next read; Options.Replication makes the fake lag as the
 // real directory does.
@@ -147,6 +153,10 @@ const (
 	OpListGroupMembers  = "listGroupMembers"
 	OpAddGroupMember    = "addGroupMember"
 	OpRemoveGroupMember = "removeGroupMember"
+
+	// OpBatch is POST /$batch, counted once per HTTP request; the requests inside it are counted
+	// under their own operations.
+	OpBatch = "batch"
 
 	OpToken = "token"
 )
@@ -229,6 +239,10 @@ type Options struct {
 	// "127.0.0.1:8080". Default "127.0.0.1:0", a free port each.
 	IdentityAddr, GraphAddr string
 
+	// Latency, when positive, delays every HTTP request to Graph by that much before it is served
+	// (a $batch once, not once per request inside it), to compare strategies in benchmarks.
+	Latency time.Duration
+
 	// EntitySets are the entity sets served beside users and groups (applications,
 	// servicePrincipals, ...), each with its properties, required ones and
 	// seed objects; see EntitySet. An invalid one makes Start fail.
@@ -291,7 +305,7 @@ type Server struct {
 	// counts maps each operation name to its request counter. The map is
 	// built once in NewServer and never changed; the counters are atomic.
 	counts map[string]*atomic.Int64
-	// graphTotal counts every request to the Graph listener, routed or not.
+	// graphTotal counts every HTTP request to the Graph listener, routed or not (a $batch once).
 	graphTotal atomic.Int64
 	// tokenSeq numbers issued tokens; revokedBelow is the first sequence
 	// number still valid after RevokeTokens.
@@ -305,6 +319,8 @@ type Server struct {
 	verifiedCount atomic.Int64
 	// graphHook and identityHook hold the current Interceptor of each listener.
 	graphHook, identityHook atomic.Pointer[Interceptor]
+	// batchThrottle holds the current BatchThrottle, nil for none.
+	batchThrottle atomic.Pointer[BatchThrottle]
 
 	// logMu guards log, logBytes and last.
 	logMu    sync.Mutex
@@ -409,7 +425,7 @@ func Start(opts Options) (*Server, error) {
 	if s.identity, err = listen(opts.IdentityAddr, opts.TLS, http.HandlerFunc(s.serveIdentity)); err != nil {
 		return nil, err
 	}
-	if s.graph, err = listen(opts.GraphAddr, opts.TLS, http.HandlerFunc(s.serveGraph)); err != nil {
+	if s.graph, err = listen(opts.GraphAddr, opts.TLS, http.HandlerFunc(s.serveGraphHTTP)); err != nil {
 		s.identity.Close()
 		return nil, err
 	}
@@ -454,7 +470,7 @@ func (s *Server) Handler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := r.URL.Path
 		if p == "/v1.0" || strings.HasPrefix(p, "/v1.0/") || p == "/beta" || strings.HasPrefix(p, "/beta/") {
-			s.serveGraph(w, r)
+			s.serveGraphHTTP(w, r)
 			return
 		}
 		s.serveIdentity(w, r)
@@ -486,6 +502,22 @@ func (s *Server) Client() *http.Client {
 
 func (s *Server) now() time.Time { return s.opts.Now() }
 
+// serveGraphHTTP is the entry of an HTTP request to Graph: it counts it and adds Options.Latency.
+// The requests inside a $batch go to serveGraph directly.
+func (s *Server) serveGraphHTTP(w http.ResponseWriter, r *http.Request) {
+	s.graphTotal.Add(1)
+	if d := s.opts.Latency; d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		}
+	}
+	s.serveGraph(w, r)
+}
+
 // TokenRequests returns how many requests reached the token endpoint,
 // successful or not.
 func (s *Server) TokenRequests() int { return int(s.counts[OpToken].Load()) }
@@ -501,8 +533,9 @@ func (s *Server) Requests(op string) int {
 }
 
 // GraphRequests returns how many requests reached the Graph listener, whatever their method and
-// path: those routed to an operation and those answered 400, 404 or 405 alike. A test that expects
-// a client to refuse a call before sending it checks that this does not move.
+// path: those routed to an operation and those answered 400, 404 or 405 alike. A $batch counts once,
+// however many requests it carries (Requests counts those under their operations). A test that
+// expects a client to refuse a call before sending it checks that this does not move.
 func (s *Server) GraphRequests() int { return int(s.graphTotal.Load()) }
 
 // InterceptGraph installs fn in front of every request to the Graph listener,

@@ -407,3 +407,60 @@ func TestOneHost(t *testing.T) {
 		t.Errorf("token requests %d, creates %d", fake.TokenRequests(), fake.Requests(graphtest.OpCreateGroup))
 	}
 }
+
+// TestMSGraphSDKBatch: msgraph-sdk-go-core's BatchRequest against the fake's
+// POST /$batch: typed responses by id, a dependsOn chain, and a failed
+// request whose dependent gets 424.
+func TestMSGraphSDKBatch(t *testing.T) {
+	fake := graphtest.NewServer(graphtest.Options{TLS: true, Users: 3})
+	defer fake.Close()
+	client := newGraphClient(t, fake)
+	ctx := context.Background()
+	ids := fake.UserIDs()
+
+	batch := msgraphcore.NewBatchRequest(client.GetAdapter())
+	var items []msgraphcore.BatchItem
+	for _, id := range append(ids, "no-such-user") {
+		info, err := client.Users().ByUserId(id).ToGetRequestInformation(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		item, err := batch.AddBatchRequestStep(*info)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items = append(items, item)
+	}
+	after, err := client.Users().ByUserId(ids[0]).ToGetRequestInformation(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dependent, err := batch.AddBatchRequestStep(*after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dependent.DependsOnItem(items[len(items)-1]) // the missing user: this one gets 424
+	resp, err := batch.Send(ctx, client.GetAdapter())
+	if err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	for i, id := range ids {
+		u, err := msgraphcore.GetBatchResponseById[models.Userable](resp, *items[i].GetId(), models.CreateUserFromDiscriminatorValue)
+		if err != nil || u.GetId() == nil || *u.GetId() != id || u.GetDisplayName() == nil {
+			t.Errorf("item %d: %v, %v", i, u, err)
+		}
+	}
+	if _, err := msgraphcore.GetBatchResponseById[models.Userable](resp, *items[len(ids)].GetId(), models.CreateUserFromDiscriminatorValue); err == nil {
+		t.Error("the missing user decoded without an error")
+	}
+	statuses := map[string]int32{}
+	for _, r := range resp.GetResponses() {
+		statuses[*r.GetId()] = *r.GetStatus()
+	}
+	if statuses[*items[len(ids)].GetId()] != 404 || statuses[*dependent.GetId()] != 424 {
+		t.Errorf("statuses %v, want 404 for the missing user and 424 for its dependent", statuses)
+	}
+	if n := fake.Requests(graphtest.OpBatch); n != 1 {
+		t.Errorf("%d $batch requests, want 1", n)
+	}
+}

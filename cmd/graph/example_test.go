@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -39,4 +40,21 @@ func Example_create() {
 	os.Stdout.WriteString(map[int]string{0: "created\n", 1: "Graph refused\n", 2: "bad input\n"}[code])
 	// Output:
 	// created
+}
+
+// graph batch reads requests as JSON lines and prints one table row (or JSON line) per response,
+// in input order, sending them 20 per $batch.
+func Example_batch() {
+	requests := `{"method":"GET","url":"/users/irvin.deyoung@contoso.example?$select=displayName"}
+{"id":"missing","method":"GET","url":"/users/nobody@contoso.example"}
+{"id":"after","method":"GET","url":"/users/nobody@contoso.example/memberOf","dependsOn":["missing"]}`
+	code := run(context.Background(), []string{"batch", "--input", "-", "--json=false"},
+		strings.NewReader(requests), os.Stdout, io.Discard, noEnv)
+	os.Stdout.WriteString("exit status " + strconv.Itoa(code) + "\n")
+	// Output:
+	// id       status  result
+	// 1        200     {"displayName":"Irvin Deyoung"}
+	// missing  404     Request_ResourceNotFound: Resource 'nobody@contoso.example' does not exist or one of its queried reference-property objects are not present.
+	// after    424     FailedDependency: The request was not run because a request it depends on failed.
+	// exit status 1
 }

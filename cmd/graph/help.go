@@ -16,6 +16,7 @@ SYNOPSIS
     graph users count  [--filter EXPR] [--search EXPR] [--eventual]
     graph users delta  --state FILE [--select PROPS] [--full] [--minimal]
     graph groups list|get|create|update|delete|members|add-member|remove-member|delta ...
+    graph batch        --input FILE|-
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                        [--tls [--cert-file FILE]] [--client-cert FILE] [--roles LIST] [--allow-remote] [--quiet]
@@ -91,6 +92,7 @@ EXAMPLES
     echo '{"jobTitle":"Engineer","officeLocation":null}' | graph users update hana.berger@contoso.example --input -
     graph groups list --filter "securityEnabled eq true" --select id,displayName
     graph groups add-member GROUP-ID USER-ID
+    graph batch --input requests.jsonl
     graph token
     graph emulate --addr 127.0.0.1:8080 --tls
 

@@ -10,6 +10,7 @@
 //	graph users delete ID|UPN
 //	graph users count  [--filter EXPR] [--search EXPR]
 //	graph groups ...
+//	graph batch --input FILE|-
 //	graph token
 //	graph help [COMMAND]
 //	graph version

@@ -169,17 +169,19 @@ func (c *cli) dispatch(ctx context.Context, args []string) error {
 		return c.token(ctx, &g, rest[1:])
 	case "emulate":
 		return c.emulate(ctx, &g, rest[1:])
+	case "batch":
+		return c.batchCmd(ctx, &g, rest[1:])
 	case "version":
 		return c.versionCmd(&g, rest[1:])
 	case "help":
 		return c.help(ctx, rest[1:])
 	}
-	return usagef("graph", "unknown command %q%s: want users, groups, token, emulate, help or version", rest[0], didYouMean(rest[0], commandNames()))
+	return usagef("graph", "unknown command %q%s: want users, groups, batch, token, emulate, help or version", rest[0], didYouMean(rest[0], commandNames()))
 }
 
 // commandNames are the first words graph knows.
 func commandNames() []string {
-	names := []string{"token", "emulate", "version", "help"}
+	names := []string{"batch", "token", "emulate", "version", "help"}
 	for name := range commandSets {
 		names = append(names, name)
 	}
