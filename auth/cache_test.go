@@ -538,13 +538,17 @@ func TestFullStackNoStampede(t *testing.T) {
 				default:
 				}
 				req, _ := http.NewRequest(http.MethodGet, "https://graph.microsoft.com/v1.0/users", nil)
+				// The clock is read before the edit: the test's loop advances it while this
+				// goroutine runs, so a goroutine descheduled after Edit on a busy machine would
+				// otherwise see a token that was fresh when attached as expired.
+				began := clk.Now()
 				err := ed.Edit(context.Background(), req)
 				if err != nil || req.Header.Get("Authorization") == "" {
 					failures.Add(1)
 				}
 				// TokenOf finds the token unless a newer one replaced it
-				// meanwhile; a found token must not have expired.
-				if tok, ok := ed.TokenOf(req); ok && !tok.ExpiresOn.After(clk.Now()) {
+				// meanwhile; a found token must not have expired when the edit began.
+				if tok, ok := ed.TokenOf(req); ok && !tok.ExpiresOn.After(began) {
 					failures.Add(1)
 				}
 				edits.Add(1)
