@@ -181,7 +181,9 @@ func decodeOne(data []byte, v any) error {
 		itemDecoders.Put(d)
 		return nil
 	}
-	if n < 0 || n > int64(len(data)) || len(bytes.TrimSpace(data[n:])) > 0 {
+	// Only JSON's own whitespace may follow: bytes.TrimSpace would also pass \f, \v and Unicode spaces,
+	// which json.Marshal then refuses in the raw item.
+	if n < 0 || n > int64(len(data)) || skipSpace(data, int(n)) < len(data) {
 		return &json.SyntaxError{Offset: n} // data after the value
 	}
 	return nil

@@ -121,6 +121,7 @@ func FuzzDirectoryItem(f *testing.F) {
 		`{"@odata.type":"#microsoft.graph.device","id":"d"}`,
 		`{"a":{"b":["\"}",1]},"@odata.type":"#microsoft.graph.user"}`,
 		`{"@odata.type":1}`, `{"@odata.type":"\u0023x"}`, `{`, `{"`, `{"a"`, `{"a":`, `{"a":[`, `null`, `[]`, ``,
+		"{}\f", "{\"id\":\"x\"}\u00a0",
 	} {
 		f.Add(seed)
 	}

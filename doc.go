@@ -45,9 +45,11 @@
 // The ...WithBodyWithResponse variants of create, update and add take a raw JSON body instead of a
 // typed one. Beside the generated calls, this package's helpers: Client.Users, Client.UserMemberOf,
 // Client.Groups and Client.GroupMembers (iterators over every page), Client.CountUsers,
-// Client.AddGroupMember, Client.AddGroupMembers (any number, 20 per PATCH /groups/{id}),
-// Client.CreateGroup (a group with its owners and members in one POST), Client.DirectoryObjectURL (the
-// reference to a directory object that @odata.id and @odata.bind take) and Client.BaseURL.
+// Client.AddGroupMember and Client.RemoveGroupMember (two ids each), Client.AddGroupMemberIfAbsent and
+// Client.RemoveGroupMemberIfPresent (the same, for steps that may run twice), Client.AddGroupMembers
+// (any number, 20 per PATCH /groups/{id}), Client.CreateGroup (a group with its owners and members in
+// one POST), Client.DirectoryObjectURL (the reference to a directory object that @odata.id and
+// @odata.bind take) and Client.BaseURL.
 //
 // The items of GroupMembers and UserMemberOf are DirectoryItems: each is decoded, as its page is
 // read, into the type its @odata.type names, so m.User() and m.Group() return a User or a Group with
@@ -116,4 +118,13 @@
 // Graph would refuse of a batch with an *InvalidBatchError, before sending anything; each batched
 // request's own failure is an *Error in its BatchResponse. AddGroupMembers names the ids of each
 // refused request in an *AddMembersError.
+//
+// # Eventual consistency
+//
+// The directory is eventually consistent: right after a write, Graph may answer 404 for the object
+// written, or 400 for a reference to it. ConsistencyPolicy (Config.Consistency, or
+// WithConsistencyPolicy per call; off by default) retries those answers within a window and then
+// returns a *ConsistencyError; NotReplicated is its decision. AddGroupMemberIfAbsent and
+// RemoveGroupMemberIfPresent make membership steps safe to repeat. WaitUntil polls a read until a
+// condition holds for several reads in a row. graphtest.Replication makes the fake lag the same way.
 package graph

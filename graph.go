@@ -56,6 +56,12 @@ type Config struct {
 	// The zero value means the defaults: 3 retries within 5 minutes of waiting.
 	Retry RetryPolicy
 
+	// Consistency, when set, retries the answers that mean the directory has not yet replicated an
+	// object a call names (a 404 right after the object was created, ...), within its window; see
+	// ConsistencyPolicy. Nil means off, the default: those answers also mean "no such object".
+	// WithConsistencyPolicy sets it per call.
+	Consistency *ConsistencyPolicy
+
 	// Logger, when set, receives a debug line per attempt (method, path, status, duration, attempt,
 	// request-id), a warning when Graph throttles, and the auth package's lines. It never receives a
 	// header value, a body, a secret or a token.
@@ -96,7 +102,7 @@ func (e *ConfigError) Error() string {
 // Client calls Microsoft Graph. Every generated typed call is available on it
 // (ListUsersWithResponse, GetUserWithResponse, ListGroupsWithResponse, ...), alongside the helpers
 // of this package (Users, CountUsers, UserMemberOf, Groups, GroupMembers, AddGroupMember, CreateGroup,
-// DirectoryObjectURL). The package documentation's Operations section lists every call with its
+// DirectoryObjectURL; RemoveGroupMember, AddGroupMemberIfAbsent and RemoveGroupMemberIfPresent). The package documentation's Operations section lists every call with its
 // method and path; go doc lists the generated ones under gen.ClientWithResponses, which Client embeds.
 //
 // Any answer from Graph outside 2xx is returned as an error that errors.As turns into *Error, so the
@@ -182,6 +188,10 @@ func NewClient(cfg Config) (*Client, error) {
 		// call. doer.Do sets it again only when time passed before an attempt (a retry, a wait for a
 		// slot), so the header is set once per call on the common path.
 		editors: []gen.RequestEditorFn{editor.Edit, setUserAgent},
+	}
+	if cfg.Consistency != nil {
+		p := *cfg.Consistency // a copy: the caller's value may change after NewClient
+		c.doer.consistency = &p
 	}
 	if cfg.MaxConcurrentRequests > 0 {
 		c.doer.slots = make(chan struct{}, cfg.MaxConcurrentRequests)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -106,6 +107,63 @@ func (c *Client) AddGroupMember(ctx context.Context, groupID, memberID string) e
 	}
 	_, err = c.ClientWithResponses.AddGroupMemberWithResponse(ctx, groupID, ReferenceCreate{ODataID: &ref})
 	return err
+}
+
+// AddGroupMemberIfAbsent is AddGroupMember for steps that may run twice (a retried or repeated
+// provisioning job): a memberID that already is a member of groupID is success, not Graph's 400. Every
+// other answer is an error as with AddGroupMember.
+func (c *Client) AddGroupMemberIfAbsent(ctx context.Context, groupID, memberID string) error {
+	err := c.AddGroupMember(ctx, groupID, memberID)
+	if AlreadyMember(err) {
+		return nil
+	}
+	return err
+}
+
+// RemoveGroupMember removes the directory object memberID from the members of the group groupID
+// (DELETE /groups/{group-id}/members/{member-id}/$ref). Graph answers 404 when memberID is not a
+// member, as when either object does not exist; each comes back as *Error.
+//
+// It shadows the generated RemoveGroupMember, which stays available as
+// c.ClientWithResponses.RemoveGroupMember, as does RemoveGroupMemberWithResponse.
+func (c *Client) RemoveGroupMember(ctx context.Context, groupID, memberID string) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	_, err := c.ClientWithResponses.RemoveGroupMemberWithResponse(ctx, groupID, memberID, nil)
+	return err
+}
+
+// RemoveGroupMemberIfPresent is RemoveGroupMember for steps that may run twice: a memberID that is
+// not a member of groupID is success, not Graph's 404. A 404 about the group itself stays an error.
+// With a consistency policy on, Graph's answer that memberID is not a member is taken as the answer at
+// once, not as replication lag.
+func (c *Client) RemoveGroupMemberIfPresent(ctx context.Context, groupID, memberID string) error {
+	if ctx == nil {
+		return errNilContext
+	}
+	err := c.RemoveGroupMember(context.WithValue(ctx, answerKey{}, memberID), groupID, memberID)
+	if NotMember(err, memberID) {
+		return nil
+	}
+	return err
+}
+
+// AlreadyMember reports whether err is Graph's answer to adding a member that already is one: 400
+// "One or more added object references already exist for the following modified properties:
+// 'members'."
+func AlreadyMember(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.StatusCode == http.StatusBadRequest &&
+		strings.Contains(e.Message, "added object references already exist")
+}
+
+// NotMember reports whether err is Graph's answer to removing memberID from a group it is not a member
+// of: a 404 whose message names memberID (a 404 naming the group means the group was not found).
+func NotMember(err error, memberID string) bool {
+	var e *Error
+	return memberID != "" && errors.As(err, &e) && e.StatusCode == http.StatusNotFound &&
+		strings.Contains(strings.ToLower(e.Message), "'"+strings.ToLower(memberID)+"'")
 }
 
 // CreateGroup creates group (POST /groups) with the directory objects ownerIDs as its owners and

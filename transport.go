@@ -98,6 +98,9 @@ type doer struct {
 
 	// sleep waits d or until ctx ends; a test seam.
 	sleep func(ctx context.Context, d time.Duration) error
+
+	// consistency is the client's ConsistencyPolicy (consistency.go); nil means off.
+	consistency *ConsistencyPolicy
 }
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
@@ -116,6 +119,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 	var waited time.Duration
 	reauthed := false
 	sent := false // whether req went out before: every later send, retry or 401 replay, rewinds first
+	// lag is the call's consistency state (nil: no consistency retries). Its retries do not count
+	// against policy, so lagRetries is taken off attempt where the throttling budget is checked.
+	// mayHaveApplied records an attempt that Graph may have processed (transport error, 503, 504).
+	lag := startConsistency(ctx, d.consistency)
+	lagRetries, mayHaveApplied := 0, false
 	for attempt := 1; ; attempt++ {
 		// The body is rewound before each send after the first, whatever the attempt count says (the
 		// 401 replay does not count as an attempt) and whatever the transport did with it: a caller's
@@ -154,10 +162,11 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				// exceeded" says more than the bare context error.
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: ctx.Err()}
 			}
-			if !idempotent(req.Method) || !replayable || attempt > policy.MaxRetries {
+			if !idempotent(req.Method) || !replayable || attempt-lagRetries > policy.MaxRetries {
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
 			}
-			delay := backoff(policy, attempt)
+			mayHaveApplied = true
+			delay := backoff(policy, attempt-lagRetries)
 			if waited+delay > policy.MaxWait {
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
 			}
@@ -191,12 +200,27 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			return nil, gerr
 		}
 
-		if !retryableStatus(status, req.Method) || !replayable || attempt > policy.MaxRetries {
+		if lag != nil && replayable && consistencyCandidate(status) {
+			gerr := newError(resp, req)
+			gerr.Attempts = attempt
+			wait, retry, err := lag.next(ctx, d.logger, gerr, mayHaveApplied)
+			if !retry {
+				return nil, err
+			}
+			if err := d.sleep(ctx, wait); err != nil {
+				return nil, stoppedWaiting(gerr, err)
+			}
+			lagRetries++
+			continue
+		}
+
+		if !retryableStatus(status, req.Method) || !replayable || attempt-lagRetries > policy.MaxRetries {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt
 			return nil, gerr
 		}
-		delay, ok := policy.retryDelay(resp.Header, attempt, waited)
+		delay, ok := policy.retryDelay(resp.Header, attempt-lagRetries, waited)
+		mayHaveApplied = mayHaveApplied || status != http.StatusTooManyRequests
 		if !ok {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt

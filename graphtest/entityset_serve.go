@@ -132,6 +132,7 @@ func (s *Server) createInSet(c *call, set *entitySet) {
 		return
 	}
 	set.insert(d, id, m)
+	s.wrote(id, nil)
 	d.mu.Unlock()
 	out := project(set.et, m, nil)
 	out["@odata.context"] = s.context(set.et, nil, true)
@@ -150,7 +151,7 @@ func (s *Server) updateInSet(c *call, set *entitySet, find func(string) *objRec)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	o := find(c.key)
-	if o == nil {
+	if o == nil || s.unseenNew(o.id, true) {
 		s.notFound(c.w, c.r, c.key)
 		return
 	}
@@ -164,6 +165,7 @@ func (s *Server) updateInSet(c *call, set *entitySet, find func(string) *objRec)
 		s.GraphError(c.w, c.r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
+	s.wrote(o.id, o.props)
 	o.props = props
 	o.def.Store(nil)
 	s.noContent(c.w, c.r)
@@ -182,7 +184,7 @@ func (s *Server) actInSet(c *call, set *entitySet, find func(string) *objRec, fn
 	d := s.dir
 	d.mu.Lock()
 	o := find(c.key)
-	if o == nil {
+	if o == nil || s.unseenNew(o.id, true) {
 		d.mu.Unlock()
 		s.notFound(c.w, c.r, c.key)
 		return

@@ -225,7 +225,15 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 		s.GraphError(w, r, http.StatusBadRequest, qerr.code, qerr.msg)
 		return
 	}
+	for _, ref := range append(slices.Clone(owners), members...) {
+		if s.unseenNew(ref, true) {
+			d.mu.Unlock()
+			s.refNotPresent(w, r, ref)
+			return
+		}
+	}
 	d.addObject(id, m)
+	s.wrote(id, nil)
 	for _, o := range owners {
 		d.addOwner(id, o)
 	}
@@ -261,7 +269,7 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 	d := s.dir
 	d.mu.Lock()
 	g := d.groupByKey(key)
-	if g == nil {
+	if g == nil || s.unseenNew(g.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return
@@ -293,7 +301,9 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request, key string,
 		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
+	before := g.props
 	d.replaceGroup(g, props)
+	s.wrote(g.id, before)
 	d.mu.Unlock()
 	s.noContent(w, r)
 }
@@ -320,7 +330,7 @@ func (s *Server) addGroupMember(w http.ResponseWriter, r *http.Request, key stri
 	d := s.dir
 	d.mu.Lock()
 	g := d.groupByKey(key)
-	if g == nil {
+	if g == nil || s.unseenNew(g.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return
@@ -334,6 +344,11 @@ func (s *Server) addGroupMember(w http.ResponseWriter, r *http.Request, key stri
 	if memberID == "" {
 		d.mu.Unlock()
 		s.notFound(w, r, memberKey)
+		return
+	}
+	if s.unseenNew(memberID, true) {
+		d.mu.Unlock()
+		s.refNotPresent(w, r, memberID)
 		return
 	}
 	added := d.addMember(g.id, memberID)
@@ -371,7 +386,7 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request, key, 
 	d := s.dir
 	d.mu.Lock()
 	g := d.groupByKey(key)
-	if g == nil {
+	if g == nil || s.unseenNew(g.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return

@@ -152,7 +152,7 @@ func (s *Server) listLink(c *call, l link, countOnly bool) {
 	d := s.dir
 	d.mu.RLock()
 	owner := l.owner(d, c.key)
-	if owner == nil {
+	if owner == nil || s.unseenNew(owner.id, true) {
 		d.mu.RUnlock()
 		s.notFound(w, r, c.key)
 		return

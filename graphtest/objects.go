@@ -57,7 +57,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, q queryParams, et 
 		var lastOrd uint64
 		for i := start; i < len(recs); i++ {
 			u := recs[i]
-			if !lq.match(u.props) {
+			if !lq.match(u.props) || s.unseenNew(u.id, false) {
 				continue
 			}
 			if len(page) == lq.top {
@@ -71,7 +71,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, q queryParams, et 
 		// Sorted: an offset into the sorted result.
 		var matches []*objRec
 		for _, u := range recs {
-			if lq.match(u.props) {
+			if lq.match(u.props) && !s.unseenNew(u.id, false) {
 				matches = append(matches, u)
 			}
 		}
@@ -136,6 +136,9 @@ func (s *Server) getObject(w http.ResponseWriter, r *http.Request, q queryParams
 	var props map[string]any
 	if o := find(d, key); o != nil {
 		props = o.props
+		if pending, before := s.unseen(o.id, true); pending {
+			props = before // nil for an object the replica does not know yet
+		}
 	}
 	d.mu.RUnlock()
 	if props == nil {
@@ -195,8 +198,12 @@ func (s *Server) deleteObject(w http.ResponseWriter, r *http.Request, key string
 	d := s.dir
 	d.mu.Lock()
 	o := find(d, key)
+	if o != nil && s.unseenNew(o.id, true) {
+		o = nil
+	}
 	if o != nil {
 		remove(d, o)
+		s.forget(o.id)
 	}
 	d.mu.Unlock()
 	if o == nil {

@@ -87,8 +87,9 @@
 // Not faked: other resources, delegated (user) tokens, $expand (accepted and
 // ignored), If-Match (recorded, not checked), throttling (except
 // inside a $batch, with ThrottleBatch) and Continuous
-// Access Evaluation (inject them with an Interceptor), and the replication
-// delay of the real directory: a write is visible to the next read.
+// Access Evaluation (inject them with an Interceptor). By default a write is
+// visible to the next read; Options.Replication makes the fake lag as the
+// real directory does.
 //
 // A Server is safe for concurrent use.
 package graphtest
@@ -248,8 +249,15 @@ type Options struct {
 	EntitySets []EntitySet
 
 	// Now, when set, is the server's clock: token issue and expiry, Date
-	// headers, timestamps. Default time.Now.
+	// headers, timestamps, Replication.Delay. Default time.Now.
 	Now func() time.Time
+
+	// Replication, when set, makes writes through the Graph API visible to
+	// later requests only after a number of reads or a delay, answering as
+	// Graph does meanwhile; see Replication. Objects seeded or added with
+	// AddUser and AddGroup are visible at once. SetReplication changes it
+	// on a running Server.
+	Replication Replication
 }
 
 // Interceptor inspects a request before the fake handles it. It returns true
@@ -290,6 +298,9 @@ type Server struct {
 	spID            string // object id of the app's service principal (oid claim)
 
 	dir *directory
+
+	// repl holds the writes not yet visible (Options.Replication).
+	repl replication
 
 	// counts maps each operation name to its request counter. The map is
 	// built once in NewServer and never changed; the counters are atomic.
@@ -403,6 +414,7 @@ func Start(opts Options) (*Server, error) {
 	for _, op := range allOps {
 		s.counts[op] = new(atomic.Int64)
 	}
+	s.repl.cfg = opts.Replication
 	s.seed(opts.Users, opts.Seed)
 	s.seedGroups(opts.Groups, opts.Seed)
 	if err := s.registerSets(opts.EntitySets); err != nil {

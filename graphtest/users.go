@@ -53,6 +53,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 		return
 	}
 	d.insert(id, m)
+	s.wrote(id, nil)
 	d.mu.Unlock()
 	out := project(userType, m, nil)
 	out["@odata.context"] = s.context(userType, nil, true)
@@ -80,7 +81,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, 
 	d := s.dir
 	d.mu.Lock()
 	u := d.lookup(key)
-	if u == nil {
+	if u == nil || s.unseenNew(u.id, true) {
 		d.mu.Unlock()
 		s.notFound(w, r, key)
 		return
@@ -98,7 +99,9 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request, key string, 
 		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
+	before := u.props
 	d.replace(u, props)
+	s.wrote(u.id, before)
 	d.mu.Unlock()
 	s.noContent(w, r)
 }

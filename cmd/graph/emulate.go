@@ -34,6 +34,8 @@ const (
 	maxEmulatedGroups = 10000
 	minTokenLifetime  = time.Second
 	maxTokenLifetime  = 24 * time.Hour
+	maxLagReads       = 1000
+	maxLag            = time.Hour
 	shutdownTimeout   = 5 * time.Second
 )
 
@@ -71,6 +73,8 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	clientCert := fs.String("client-cert", "", "also accept client assertions signed with the key of the certificate in PEM `FILE`, as for an app registration with a certificate")
 	allowRemote := fs.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it may use the well-known credentials")
 	quiet := fs.Bool("quiet", false, "do not log each request on standard error")
+	lagReads := fs.Int("lag-reads", 0, "replication lag: answer the first `N` requests naming a new or changed object as a replica that has not seen the write (404, 400, old properties)")
+	lag := fs.Duration("lag", 0, "replication lag: keep each write unseen for `DURATION`, such as 20s (with --lag-reads, until both have passed)")
 	roles := fs.String("roles", "", "give issued tokens only these application permissions, a comma-separated `LIST` such as User.Read.All, to test a client's 403 handling (default: every permission the emulator serves)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -88,6 +92,12 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 	if *lifetime < minTokenLifetime || *lifetime > maxTokenLifetime {
 		return usagef(cmd, "--token-lifetime must be between %v and %v", minTokenLifetime, maxTokenLifetime)
 	}
+	if *lagReads < 0 || *lagReads > maxLagReads {
+		return usagef(cmd, "--lag-reads must be between 0 and %d", maxLagReads)
+	}
+	if *lag < 0 || *lag > maxLag {
+		return usagef(cmd, "--lag must be between 0s and %v", maxLag)
+	}
 	host, _, err := net.SplitHostPort(*addr)
 	if err != nil {
 		return usagef(cmd, "--addr: %v", err)
@@ -96,7 +106,8 @@ func (c *cli) emulate(ctx context.Context, g *globalFlags, args []string) error 
 		return usagef(cmd, "--addr %s is not a loopback address; the emulator accepts its well-known credentials from anyone who can reach it, so pass --allow-remote to serve beyond this machine", *addr)
 	}
 	// The emulator offers no way to read graphtest's request log, so it keeps none.
-	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime, MaxRecorded: -1}
+	opts := graphtest.Options{Users: *users, Groups: *groups, TokenLifetime: *lifetime, MaxRecorded: -1,
+		Replication: graphtest.Replication{Reads: *lagReads, Delay: *lag}}
 	if *roles != "" {
 		opts.Roles = []string{}
 		for r := range strings.SplitSeq(*roles, ",") {

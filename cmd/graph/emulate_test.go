@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -375,6 +376,9 @@ func TestEmulateRefusesRemote(t *testing.T) {
 		{[]string{"--addr", "127.0.0.1"}, "--addr"},
 		{[]string{"--users", "-1"}, "--users"},
 		{[]string{"--token-lifetime", "0s"}, "--token-lifetime"},
+		{[]string{"--lag-reads", "-1"}, "--lag-reads"},
+		{[]string{"--lag", "-1s"}, "--lag must be"},
+		{[]string{"--lag", "2h"}, "--lag must be"},
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"--client-cert", "/nonexistent/cert.pem"}, "--client-cert"},
 	}
@@ -554,5 +558,60 @@ func TestEmulateRoles(t *testing.T) {
 	r := runCLI(t, invocation{}, "emulate", "--roles", " , ")
 	if r.code != 2 || !strings.Contains(r.stderr, "--roles") {
 		t.Errorf("empty --roles: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestEmulateReplicationLag checks --lag-reads: a user just created is Graph's 404 to the first read,
+// and there for the next.
+func TestEmulateReplicationLag(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, "--addr", "127.0.0.1:0", "--users", "1", "--lag-reads", "1", "--quiet", "--json")
+	form := url.Values{
+		"grant_type":    {"client_credentials"},
+		"client_id":     {e.info.ClientID},
+		"client_secret": {e.info.ClientSecret},
+		"scope":         {"https://graph.microsoft.com/.default"},
+	}
+	resp, err := http.PostForm(e.info.TokenEndpoint, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&tok)
+	resp.Body.Close()
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("token: %d %v", resp.StatusCode, err)
+	}
+	call := func(method, u, body string) (int, map[string]any) {
+		t.Helper()
+		req, err := http.NewRequest(method, u, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	status, user := call(http.MethodPost, e.info.GraphBaseURL+"/users", `{"accountEnabled":true,"displayName":"Lag",`+
+		`"mailNickname":"lag","userPrincipalName":"lag@`+e.info.Domain+`","passwordProfile":{"password":"fake-Passw0rd!"}}`)
+	id, _ := user["id"].(string)
+	if status != http.StatusCreated || id == "" {
+		t.Fatalf("create: %d %v", status, user)
+	}
+	if status, body := call(http.MethodGet, e.info.GraphBaseURL+"/users/"+id, ""); status != http.StatusNotFound ||
+		!strings.Contains(fmt.Sprint(body), "Request_ResourceNotFound") {
+		t.Errorf("first read: %d %v, want Graph's 404", status, body)
+	}
+	if status, _ := call(http.MethodGet, e.info.GraphBaseURL+"/users/"+id, ""); status != http.StatusOK {
+		t.Errorf("second read: %d, want the user", status)
 	}
 }

@@ -184,6 +184,7 @@ func (c *cli) groupsAddMember(ctx context.Context, g *globalFlags, args []string
 	const cmd = "graph groups add-member"
 	fs := newFlagSet(cmd)
 	g.register(fs)
+	ifAbsent := fs.Bool("if-absent", false, "succeed when MEMBER-ID already is a member, for steps that may run twice")
 	ids, err := c.ids(fs, cmd, args, groupsAddMemberHelp, groupIDArg, memberIDArg)
 	if err != nil {
 		return err
@@ -193,7 +194,11 @@ func (c *cli) groupsAddMember(ctx context.Context, g *globalFlags, args []string
 		return err
 	}
 	defer done()
-	if err := client.AddGroupMember(ctx, ids[0], ids[1]); err != nil {
+	add := client.AddGroupMember
+	if *ifAbsent {
+		add = client.AddGroupMemberIfAbsent
+	}
+	if err := add(ctx, ids[0], ids[1]); err != nil {
 		return err
 	}
 	return c.done(g, "Added %s to group %s.", ids[1], ids[0])
@@ -204,6 +209,7 @@ func (c *cli) groupsRemoveMember(ctx context.Context, g *globalFlags, args []str
 	const cmd = "graph groups remove-member"
 	fs := newFlagSet(cmd)
 	g.register(fs)
+	ifPresent := fs.Bool("if-present", false, "succeed when MEMBER-ID is not a member, for steps that may run twice")
 	ids, err := c.ids(fs, cmd, args, groupsRemoveMemberHelp, groupIDArg, memberIDArg)
 	if err != nil {
 		return err
@@ -213,7 +219,11 @@ func (c *cli) groupsRemoveMember(ctx context.Context, g *globalFlags, args []str
 		return err
 	}
 	defer done()
-	if _, err := client.RemoveGroupMemberWithResponse(ctx, ids[0], ids[1], nil); err != nil {
+	remove := client.RemoveGroupMember
+	if *ifPresent {
+		remove = client.RemoveGroupMemberIfPresent
+	}
+	if err := remove(ctx, ids[0], ids[1]); err != nil {
 		return err
 	}
 	return c.done(g, "Removed %s from group %s.", ids[1], ids[0])

@@ -92,8 +92,10 @@ func TestGroupWriteCommands(t *testing.T) {
 		{"groups_update_table", []string{"--json=false", "groups", "update", gid, "--input", "-"}, `{"description": null, "visibility": "Private"}`, 0},
 		{"groups_add_member_table", []string{"--json=false", "groups", "add-member", gid, uid}, "", 0},
 		{"error_groups_add_member_again", []string{"groups", "add-member", gid, uid}, "", 1},
+		{"groups_add_member_if_absent_table", []string{"--json=false", "groups", "add-member", gid, uid, "--if-absent"}, "", 0},
 		{"groups_remove_member_table", []string{"--json=false", "groups", "remove-member", gid, uid}, "", 0},
 		{"error_groups_remove_member_again", []string{"groups", "remove-member", gid, uid}, "", 1},
+		{"groups_remove_member_if_present_table", []string{"--json=false", "groups", "remove-member", gid, uid, "--if-present"}, "", 0},
 		{"groups_delete_table", []string{"--json=false", "groups", "delete", gid}, "", 0},
 	}
 	for _, s := range steps {
@@ -111,14 +113,14 @@ func TestGroupWriteCommands(t *testing.T) {
 			if _, has := g["description"]; has || g["visibility"] != "Private" {
 				t.Errorf("after update: %v", g)
 			}
-		case "groups_add_member_table":
+		case "groups_add_member_table", "groups_add_member_if_absent_table":
 			if !slices.Equal(f.Members(gid), []string{uid}) {
 				t.Errorf("members after add: %v", f.Members(gid))
 			}
 			if req, _ := f.LastRequest(graphtest.OpAddGroupMember); !strings.Contains(string(req.Body), f.GraphURL+"/directoryObjects/"+uid) {
 				t.Errorf("add-member sent %s", req.Body)
 			}
-		case "groups_remove_member_table":
+		case "groups_remove_member_table", "groups_remove_member_if_present_table":
 			if len(f.Members(gid)) != 0 {
 				t.Errorf("members after remove: %v", f.Members(gid))
 			}

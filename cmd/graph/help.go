@@ -20,6 +20,7 @@ SYNOPSIS
     graph token
     graph emulate      [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                        [--tls [--cert-file FILE]] [--client-cert FILE] [--roles LIST] [--allow-remote] [--quiet]
+                       [--lag-reads N] [--lag DURATION]
     graph help [COMMAND]
     graph version      (or graph --version)
 
@@ -252,7 +253,7 @@ const emulateHelp = `NAME
 SYNOPSIS
     graph emulate [--addr HOST:PORT] [--users N] [--groups N] [--token-lifetime DURATION]
                   [--tls [--cert-file FILE]] [--client-cert FILE] [--roles LIST] [--allow-remote]
-                  [--quiet] [--json[=false]]
+                  [--quiet] [--lag-reads N] [--lag DURATION] [--json[=false]]
 
 DESCRIPTION
     Serves typedgraph's fake of the Microsoft identity platform and of the Graph v1.0 users and
@@ -287,6 +288,12 @@ DESCRIPTION
     Group.ReadWrite.All, GroupMember.ReadWrite.All, User.ReadWrite.All); --roles narrows them, and
     Graph's 403 Authorization_RequestDenied answers what they do not allow. Keep --token-lifetime
     well above 5m for Microsoft's SDKs, which renew a token within 5 minutes of its expiry.
+
+    Microsoft Entra is eventually consistent, and the emulator can be too: with --lag-reads N, the
+    first N requests naming an object just created get Graph's 404 (or, for a reference to it, its
+    400 "does not exist or one of its queried reference-property objects are not present"), and
+    reads of an object just changed return its old properties; --lag DURATION does the same for a
+    time, so that clients can be tested for how they handle replication lag.
 
     It listens only on loopback addresses unless --allow-remote is given, because anyone who can
     reach it can use its well-known credentials. typedgraph clients accept plain http only on
@@ -431,24 +438,26 @@ const groupsAddMemberHelp = `NAME
     graph groups add-member - add a member to a group
 
 SYNOPSIS
-    graph groups add-member ID MEMBER-ID [connection options] [--json[=false]]
+    graph groups add-member ID MEMBER-ID [--if-absent] [connection options] [--json[=false]]
 
 DESCRIPTION
     Makes the directory object MEMBER-ID (a user, a group, a device, ...) a member of the group
-    ID, by POST /groups/ID/members/$ref. Graph refuses (400) a member that is already there. With
-    a table, a confirmation is printed; JSON output prints nothing.
+    ID, by POST /groups/ID/members/$ref. Graph refuses (400) a member that is already there;
+    with --if-absent that counts as success, so a script may run the step twice. With a table, a
+    confirmation is printed; JSON output prints nothing.
 `
 
 const groupsRemoveMemberHelp = `NAME
     graph groups remove-member - remove a member from a group
 
 SYNOPSIS
-    graph groups remove-member ID MEMBER-ID [connection options] [--json[=false]]
+    graph groups remove-member ID MEMBER-ID [--if-present] [connection options] [--json[=false]]
 
 DESCRIPTION
     Removes the directory object MEMBER-ID from the members of the group ID, by DELETE
-    /groups/ID/members/MEMBER-ID/$ref. Graph answers 404 when it is not a member. With a table, a
-    confirmation is printed; JSON output prints nothing.
+    /groups/ID/members/MEMBER-ID/$ref. Graph answers 404 when it is not a member; with
+    --if-present that counts as success (a 404 about the group itself stays an error). With a
+    table, a confirmation is printed; JSON output prints nothing.
 `
 
 const versionHelp = `NAME
