@@ -134,8 +134,9 @@ type batchItem struct {
 	next    int         // the item depending on this one, -1 for none
 	done    bool        // resp is final
 	readyAt time.Duration
-	retries int           // retries after this item's own failures (not after its dependency's)
-	waited  time.Duration // total of the waits for this item's own retries
+	retries int             // retries after this item's own failures (not after its dependency's)
+	waited  time.Duration   // total of the waits for this item's own retries
+	lag     *consistencyRun // the item's consistency state (consistency.go); nil until it first fails
 	resp    BatchResponse
 }
 
@@ -450,6 +451,23 @@ func (p *batchPlan) settle(ctx context.Context, o outcome, policy RetryPolicy, v
 				}
 				continue
 			}
+		}
+		// An answer that means "not replicated yet" (a 424 included) goes again within the
+		// consistency policy's window, when the call has one, as a single call's would.
+		if it.lag == nil {
+			it.lag = startConsistency(ctx, p.c.doer.consistency)
+		}
+		if it.lag != nil {
+			wait, retry, err := it.lag.next(ctx, p.c.doer.logger, gerr, it.retries > 0)
+			if retry {
+				it.readyAt = vt + wait
+				again = append(again, k)
+				if chain {
+					return again
+				}
+				continue
+			}
+			it.resp.Err = err
 		}
 		it.done = true
 		if chain {

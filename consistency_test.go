@@ -13,6 +13,7 @@ import (
 
 	"github.com/typedgraph/graph"
 	"github.com/typedgraph/graph/auth"
+	"github.com/typedgraph/graph/gen"
 	"github.com/typedgraph/graph/graphtest"
 )
 
@@ -471,6 +472,52 @@ func TestNotReplicated(t *testing.T) {
 			reason, ok := graph.NotReplicated(tc.err)
 			if ok != tc.want || (ok && reason == "") || (!ok && reason != "") {
 				t.Errorf("NotReplicated = %q, %v; want ok %v with a reason", reason, ok, tc.want)
+			}
+		})
+	}
+}
+
+// TestConsistencyBatchItems: a batched read of a user not replicated yet is sent again in a later
+// $batch within the client's consistency policy, and answers Graph's 404 without one.
+func TestConsistencyBatchItems(t *testing.T) {
+	const lag = 2
+	for _, tc := range []struct {
+		name   string
+		policy *graph.ConsistencyPolicy
+		wantOK bool
+	}{
+		{name: "off by default", wantOK: false},
+		{name: "client policy", policy: &graph.ConsistencyPolicy{}, wantOK: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, fake, slept := laggingClient(t, lag, tc.policy, nil)
+			ctx := context.Background()
+			id := newUser(t, ctx, c, "batched")
+			req, err := gen.NewGetUserRequest(c.BaseURL(), id, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resps, err := c.Batch(ctx, []graph.BatchRequest{{ID: "1", Request: req}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			u, err := graph.Decode[graph.User](resps[0])
+			waits, _ := slept.total()
+			if !tc.wantOK {
+				var gerr *graph.Error
+				if !errors.As(err, &gerr) || gerr.StatusCode != http.StatusNotFound {
+					t.Fatalf("err = %v, want Graph's 404", err)
+				}
+				if n := fake.Requests(graphtest.OpBatch); n != 1 || waits != 0 {
+					t.Errorf("%d batches, %d waits; want 1 and 0", n, waits)
+				}
+				return
+			}
+			if err != nil || u.ID == nil || *u.ID != id {
+				t.Fatalf("batched getUser: %v", err)
+			}
+			if n := fake.Requests(graphtest.OpBatch); n != lag+1 || waits != lag {
+				t.Errorf("%d batches, %d waits; want %d and %d", n, waits, lag+1, lag)
 			}
 		})
 	}
