@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 )
 
 // routeSet resolves a request to a registered set's operation, as route does for the table: e is nil
@@ -101,16 +100,7 @@ func (s *Server) createInSet(c *call, set *entitySet) {
 		s.GraphError(c.w, c.r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
-	for k, v := range m {
-		if v == nil {
-			delete(m, k)
-		}
-	}
-	id := newUUID()
-	m["id"] = id
-	if _, ok := set.et.props["createdDateTime"]; ok {
-		m["createdDateTime"] = s.now().UTC().Format(time.RFC3339)
-	}
+	id := s.newObject(set.et, m)
 	if set.def.OnCreate != nil {
 		if err := set.def.OnCreate(m); err != nil {
 			s.GraphError(c.w, c.r, http.StatusBadRequest, "Request_BadRequest", err.Error())

@@ -188,15 +188,8 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request, body []byte
 		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
-	for k, v := range m {
-		if v == nil {
-			delete(m, k)
-		}
-	}
-	id := newUUID()
+	id := s.newObject(groupType, m)
 	m["@odata.type"] = groupODataType
-	m["id"] = id
-	m["createdDateTime"] = s.now().UTC().Format(time.RFC3339)
 	for _, coll := range []string{"groupTypes", "proxyAddresses"} {
 		if _, ok := m[coll]; !ok {
 			m[coll] = []any{}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // list serves a page of the collection of et that table returns (live
@@ -297,4 +298,21 @@ func merged(props, m map[string]any) map[string]any {
 		}
 	}
 	return out
+}
+
+// newObject readies m, a create body that passed its checks, as a new object
+// of type et: properties sent as null are dropped (Graph stores none), and it
+// gets a new id and, where et has one, its createdDateTime. It returns the id.
+func (s *Server) newObject(et *entityType, m map[string]any) string {
+	for k, v := range m {
+		if v == nil {
+			delete(m, k)
+		}
+	}
+	id := newUUID()
+	m["id"] = id
+	if _, ok := et.props["createdDateTime"]; ok {
+		m["createdDateTime"] = s.now().UTC().Format(time.RFC3339)
+	}
+	return id
 }

@@ -3,7 +3,6 @@ package graphtest
 import (
 	"net/http"
 	"strings"
-	"time"
 )
 
 // listUsers implements GET /users.
@@ -26,14 +25,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, body []byte)
 		s.GraphError(w, r, qerr.httpStatus(), qerr.code, qerr.msg)
 		return
 	}
-	for k, v := range m {
-		if v == nil {
-			delete(m, k)
-		}
-	}
-	id := newUUID()
-	m["id"] = id
-	m["createdDateTime"] = s.now().UTC().Format(time.RFC3339)
+	id := s.newObject(userType, m)
 	if _, ok := m["userType"]; !ok {
 		m["userType"] = "Member"
 	}
