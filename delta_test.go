@@ -605,15 +605,5 @@ func TestUsersDeltaMemoryIsFlat(t *testing.T) {
 	if got := fake.Requests(graphtest.OpDeltaUsers); got != (total+998)/999 {
 		t.Errorf("%d page requests, want %d", got, (total+998)/999)
 	}
-	const mb = 1 << 20
-	t.Logf("live heap: %.1f MB at 10k, %.1f MB at 50k, %.1f MB at 100k changes",
-		float64(live[10_000])/mb, float64(live[50_000])/mb, float64(live[total])/mb)
-	t.Logf("heap in use: %.1f MB at 10k, %.1f MB at 50k, %.1f MB at 100k changes",
-		float64(inuse[10_000])/mb, float64(inuse[50_000])/mb, float64(inuse[total])/mb)
-	if growth := int64(live[total]) - int64(live[10_000]); growth > 2*mb {
-		t.Errorf("live heap grew by %.1f MB from 10k to 100k changes, want under 2 MB", float64(growth)/mb)
-	}
-	if growth := int64(inuse[total]) - int64(inuse[10_000]); growth > 4*mb {
-		t.Errorf("heap in use grew by %.1f MB from 10k to 100k changes, want under 4 MB", float64(growth)/mb)
-	}
+	checkHeapFlat(t, "changes", live, inuse, total)
 }
