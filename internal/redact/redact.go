@@ -21,21 +21,84 @@ const Redacted = "REDACTED"
 // "..."). A limit of 0 or less means no limit.
 //
 // The order matters: control characters go first, so a secret echoed with one inserted is still
-// found; secrets go before the cut, so a secret cut at the limit cannot leave its start behind.
+// found; secrets go before the cut, so a secret cut at the limit cannot leave its start behind; and
+// neither a Redacted nor the cut's "..." can join the text beside it into a secret (see hide and
+// cut).
 func Text(s string, limit int, secrets ...string) string {
-	s = strip(s, false)
-	for _, sec := range secrets {
-		if sec != "" {
-			s = strings.ReplaceAll(s, sec, Redacted)
-		}
-	}
-	s = tokens(s)
-	return cut(s, limit)
+	return text(s, false, limit, secrets)
 }
 
 // Line is Text for a single-line field: tabs and line breaks become spaces too.
 func Line(s string, limit int, secrets ...string) string {
-	return Text(strip(s, true), limit, secrets...)
+	return text(s, true, limit, secrets)
+}
+
+func text(s string, oneLine bool, limit int, secrets []string) string {
+	s = strip(s, oneLine)
+	if len(secrets) > 0 {
+		// A secret is looked for as it would read after strip: an echo of one that holds a control
+		// character or invalid UTF-8 has been changed the same way, and a match is then whole
+		// characters, so replacing it cannot leave half a character behind.
+		norm := make([]string, len(secrets))
+		for i, sec := range secrets {
+			norm[i] = strip(sec, oneLine)
+		}
+		secrets = norm
+	}
+	s = hide(s, secrets) // first, so that the token pass cannot split a secret and show part of it
+	s = tokens(s)
+	s = hide(s, secrets) // again, for a secret that a token's Redacted completes
+	return cut(s, limit, secrets)
+}
+
+// hide replaces every occurrence of each secret with Redacted, until none is left. One pass is not
+// enough: a secret that ends with "REDA" is formed again by "xREDA" + "REDA" -> "xREDA" + Redacted.
+// Each further pass merges at least one byte outside the earlier replacements into a Redacted, so it
+// ends. A secret that is part of Redacted itself ("REDACTED", "ACT") cannot be hidden by it and is
+// left alone; so is the empty string.
+func hide(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if sec == "" || strings.Contains(Redacted, sec) {
+			continue
+		}
+		for strings.Contains(s, sec) {
+			s = hideOnce(s, sec)
+		}
+	}
+	return s
+}
+
+// hideOnce replaces each run of bytes covered by some occurrence of sec, overlapping ones included,
+// with a single Redacted.
+func hideOnce(s, sec string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	start, end := -1, -1 // the covered run being built: s[start:end]
+	for i := 0; ; {
+		j := strings.Index(s[i:], sec)
+		if j < 0 {
+			break
+		}
+		at := i + j
+		switch {
+		case start < 0:
+			b.WriteString(s[:at])
+			start, end = at, at+len(sec)
+		case at <= end: // overlaps or touches the run
+			end = max(end, at+len(sec))
+		default:
+			b.WriteString(Redacted)
+			b.WriteString(s[end:at])
+			start, end = at, at+len(sec)
+		}
+		i = at + 1
+	}
+	if start < 0 {
+		return s
+	}
+	b.WriteString(Redacted)
+	b.WriteString(s[end:])
+	return b.String()
 }
 
 // strip removes control and bidi-override characters and replaces invalid UTF-8. With oneLine,
@@ -140,16 +203,34 @@ func containsFold(s, sub string) bool {
 	return false
 }
 
-// cut bounds s to limit bytes at a character boundary, marking a cut with "...".
-func cut(s string, limit int) string {
+// cut bounds s to limit bytes at a character boundary, marking a cut with "...". s holds none of
+// secrets; if the marker would complete one with the text before it (a secret ending in "."), the
+// cut moves back a character at a time until it does not.
+func cut(s string, limit int, secrets []string) string {
 	if limit <= 0 || len(s) <= limit {
 		return s
 	}
 	i := max(limit-3, 0)
-	for i > 0 && !utf8.RuneStart(s[i]) {
+	for {
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		out := s[:i] + "..."
+		if i == 0 || !containsAny(out, secrets) {
+			return out
+		}
 		i--
 	}
-	return s[:i] + "..."
+}
+
+// containsAny reports whether s holds one of the non-empty secrets.
+func containsAny(s string, secrets []string) bool {
+	for _, sec := range secrets {
+		if sec != "" && strings.Contains(s, sec) {
+			return true
+		}
+	}
+	return false
 }
 
 // Secret returns the credential an Authorization header value carries (the token after "Bearer "),
