@@ -194,7 +194,9 @@ func (c *Client) resolve(path string, query url.Values) (string, error) {
 		if !c.underBase(u) {
 			return "", ErrForeignURL
 		}
-		target = u
+		under := *u // sent with the base URL's own spelling of scheme and host, which match it
+		under.Scheme, under.Host = c.base.Scheme, c.base.Host
+		target = &under
 	} else {
 		rel := strings.TrimPrefix(u.EscapedPath(), "/")
 		for seg := range strings.SplitSeq(rel, "/") {
