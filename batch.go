@@ -110,7 +110,9 @@ const defaultBatchParallelism = 4
 // sent again in a later $batch after its own Retry-After, or a backoff, within the retry policy
 // (Config.Retry or WithRetryPolicy) and ctx; the requests after it in its chain wait with it. When
 // a request fails for good, the rest of its chain is not sent again and answers 424. The $batch
-// requests themselves are sent like any call: a 401 refreshes the token once and replays.
+// requests themselves are sent like any call: a 401 refreshes the token once and replays, a 429 is
+// retried, and so are a 503, a 504 and a transport error when every request in that $batch has an
+// idempotent method (a POST or PATCH among them may already have been applied).
 //
 // Batch returns an *InvalidBatchError, and sends nothing, when Graph would refuse reqs. Otherwise it
 // returns one response per request, and an error only when a $batch request failed as a whole (an
@@ -378,6 +380,11 @@ func (c *Client) sendBatch(ctx context.Context, wires []wireRequest) ([]wireResp
 	if err != nil {
 		return nil, "", err
 	}
+	if allIdempotent(wires) {
+		// Graph answering the whole $batch 503 or 504 may have run some of its requests; sending
+		// idempotent ones again is safe, so the $batch goes again as a GET would.
+		ctx = context.WithValue(ctx, replaySafeKey{}, true)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.server+"$batch", bytes.NewReader(body))
 	if err != nil {
 		return nil, "", err
@@ -404,6 +411,16 @@ func (c *Client) sendBatch(ctx context.Context, wires []wireRequest) ([]wireResp
 		return nil, secret, e
 	}
 	return responses, secret, nil
+}
+
+// allIdempotent reports whether every request of a $batch has an idempotent method.
+func allIdempotent(wires []wireRequest) bool {
+	for i := range wires {
+		if !idempotent(wires[i].Method) {
+			return false
+		}
+	}
+	return true
 }
 
 // settle records what one $batch brought back. It returns the items to send again: each is to be
@@ -439,7 +456,7 @@ func (p *batchPlan) settle(ctx context.Context, o outcome, policy RetryPolicy, v
 		gerr := parseError(w.Status, h, it.resp.Body, o.secret)
 		gerr.Method, gerr.Path, gerr.Attempts = it.wire.Method, it.path, it.resp.Attempts
 		it.resp.Err = gerr
-		if retryableStatus(w.Status, it.wire.Method) && it.retries < policy.MaxRetries {
+		if retryableStatus(w.Status, idempotent(it.wire.Method)) && it.retries < policy.MaxRetries {
 			if delay, ok := policy.retryDelay(h, it.retries+1, it.waited); ok {
 				p.logThrottled(ctx, it, delay, h, o.secret)
 				it.retries++

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -617,5 +618,80 @@ func TestBatchGenericRequests(t *testing.T) {
 	}
 	if n := fake.GraphRequests(); n != 1 {
 		t.Errorf("%d HTTP requests, want 1 $batch", n)
+	}
+}
+
+// batchEcho answers a $batch with 200 and {"id":ID} for each of its requests.
+func batchEcho(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Requests []struct{ ID string } `json:"requests"`
+	}
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	var out bytes.Buffer
+	out.WriteString(`{"responses":[`)
+	for i, q := range in.Requests {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		fmt.Fprintf(&out, `{"id":%q,"status":200,"headers":{"Content-Type":"application/json"},"body":{"id":%q}}`, q.ID, q.ID)
+	}
+	out.WriteString(`]}`)
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(out.Bytes())
+}
+
+// A $batch answered 503 or 504 as a whole is sent again only when each of its requests may be: all
+// idempotent. One with a POST in it may have been applied, so its error is returned.
+func TestBatchOuterUnavailable(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      int
+		methods     []string
+		wantBatches int
+		wantErr     int // the status of the error Batch returns, 0 for none
+	}{
+		{"GETs after 503", 503, []string{"GET", "GET"}, 2, 0},
+		{"GET and DELETE after 504", 504, []string{"GET", "DELETE"}, 2, 0},
+		{"a POST among them", 503, []string{"GET", "POST"}, 1, 503},
+		{"PATCH alone", 504, []string{"PATCH"}, 1, 504},
+		{"GETs after 500", 500, []string{"GET"}, 1, 500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeGraph(t, sequence(status(tt.status), batchEcho))
+			c := newTestClient(t, f.URL+"/v1.0")
+			graph.SetSleep(c, (&fakeSleep{}).sleep)
+			reqs := make([]graph.BatchRequest, len(tt.methods))
+			for i, m := range tt.methods {
+				var body io.Reader // nil for GET and DELETE
+				if m == "POST" || m == "PATCH" {
+					body = strings.NewReader(`{}`)
+				}
+				req, err := http.NewRequest(m, c.BaseURL()+"users/u"+strconv.Itoa(i), body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body != nil {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				reqs[i] = graph.BatchRequest{Request: req}
+			}
+			resps, err := c.Batch(context.Background(), reqs)
+			if n := len(f.requests()); n != tt.wantBatches {
+				t.Errorf("%d $batch requests, want %d", n, tt.wantBatches)
+			}
+			var gerr *graph.Error
+			switch {
+			case tt.wantErr == 0 && err != nil:
+				t.Fatalf("err = %v", err)
+			case tt.wantErr != 0 && (!errors.As(err, &gerr) || gerr.StatusCode != tt.wantErr):
+				t.Fatalf("err = %v, want a %d *graph.Error", err, tt.wantErr)
+			}
+			for _, r := range resps {
+				if (r.Err == nil) != (tt.wantErr == 0) {
+					t.Errorf("%s: err %v", r.ID, r.Err)
+				}
+			}
+		})
 	}
 }

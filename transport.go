@@ -24,7 +24,8 @@ const maxBody = 64 << 20
 
 // RetryPolicy says how a call is retried when Graph throttles it (429) or is unavailable (503, 504),
 // and when a request fails in transport. A 429 is retried for any method, since Graph did not process
-// the request; the other cases only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE). Graph's
+// the request; the other cases only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, and a
+// $batch whose requests all have one of them). Graph's
 // Retry-After is honoured; without one the wait grows exponentially with jitter.
 //
 // The zero value of each field means its default. Set it per client in Config.Retry, or per call with
@@ -162,7 +163,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 				// exceeded" says more than the bare context error.
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: ctx.Err()}
 			}
-			if !idempotent(req.Method) || !replayable || attempt-lagRetries > policy.MaxRetries {
+			if !replaySafe(req) || !replayable || attempt-lagRetries > policy.MaxRetries {
 				return nil, &TransportError{Method: req.Method, Path: req.URL.Path, Attempts: attempt, Err: err}
 			}
 			mayHaveApplied = true
@@ -214,7 +215,7 @@ func (d *doer) Do(req *http.Request) (*http.Response, error) {
 			continue
 		}
 
-		if !retryableStatus(status, req.Method) || !replayable || attempt-lagRetries > policy.MaxRetries {
+		if !retryableStatus(status, replaySafe(req)) || !replayable || attempt-lagRetries > policy.MaxRetries {
 			gerr := newError(resp, req)
 			gerr.Attempts = attempt
 			return nil, gerr
@@ -334,11 +335,11 @@ func rewind(req *http.Request) error {
 	return nil
 }
 
-// retryableStatus reports whether an answer with status to a method is worth retrying: a 429 always,
-// since Graph did not process the request; a 503 or 504 only for an idempotent method.
-func retryableStatus(status int, method string) bool {
+// retryableStatus reports whether an answer with status is worth retrying: a 429 always, since Graph
+// did not process the request; a 503 or 504 only when sending the request again is safe (safe).
+func retryableStatus(status int, safe bool) bool {
 	return status == http.StatusTooManyRequests ||
-		((status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout) && idempotent(method))
+		((status == http.StatusServiceUnavailable || status == http.StatusGatewayTimeout) && safe)
 }
 
 func idempotent(method string) bool {
@@ -347,6 +348,16 @@ func idempotent(method string) bool {
 		return true
 	}
 	return false
+}
+
+// replaySafeKey marks the context of a request whose method is not idempotent but whose sending twice
+// changes nothing more than sending it once: a $batch of idempotent requests only.
+type replaySafeKey struct{}
+
+// replaySafe reports whether req may be sent again after a 503, a 504 or a transport error, when
+// Graph may have acted on it already: an idempotent method, or a request marked with replaySafeKey.
+func replaySafe(req *http.Request) bool {
+	return idempotent(req.Method) || req.Context().Value(replaySafeKey{}) != nil
 }
 
 // policy returns the retry policy of calls made with ctx: WithRetryPolicy's, else the client's.
