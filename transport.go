@@ -25,8 +25,8 @@ const maxBody = 64 << 20
 // RetryPolicy says how a call is retried when Graph throttles it (429) or is unavailable (503, 504),
 // and when a request fails in transport. A 429 is retried for any method, since Graph did not process
 // the request; the other cases only for idempotent methods (GET, HEAD, OPTIONS, PUT, DELETE, and a
-// $batch whose requests all have one of them). Graph's
-// Retry-After is honoured; without one the wait grows exponentially with jitter.
+// $batch whose requests all have one of them). Graph's Retry-After is honoured; without one the wait
+// grows exponentially with jitter.
 //
 // The zero value of each field means its default. Set it per client in Config.Retry, or per call with
 // WithRetryPolicy.

@@ -7,6 +7,7 @@ package redact
 import (
 	"errors"
 	"io/fs"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -33,17 +34,20 @@ func Line(s string, limit int, secrets ...string) string {
 	return text(s, true, limit, secrets)
 }
 
+// text is Text, and Line when oneLine is set.
 func text(s string, oneLine bool, limit int, secrets []string) string {
 	s = strip(s, oneLine)
-	if len(secrets) > 0 {
-		// A secret is looked for as it would read after strip: an echo of one that holds a control
-		// character or invalid UTF-8 has been changed the same way, and a match is then whole
-		// characters, so replacing it cannot leave half a character behind.
-		norm := make([]string, len(secrets))
-		for i, sec := range secrets {
-			norm[i] = strip(sec, oneLine)
+	// A secret is looked for as it would read after strip: an echo of one that holds a control
+	// character or invalid UTF-8 has been changed the same way, and a match is then whole characters,
+	// so replacing it cannot leave half a character behind. Secrets are copied only when one changes.
+	for i, sec := range secrets {
+		if norm := strip(sec, oneLine); norm != sec {
+			secrets = slices.Clone(secrets)
+			for j := i; j < len(secrets); j++ {
+				secrets[j] = strip(secrets[j], oneLine)
+			}
+			break
 		}
-		secrets = norm
 	}
 	s = hide(s, secrets) // first, so that the token pass cannot split a secret and show part of it
 	s = tokens(s)
@@ -52,7 +56,7 @@ func text(s string, oneLine bool, limit int, secrets []string) string {
 }
 
 // hide replaces every occurrence of each secret with Redacted, until none is left. One pass is not
-// enough: a secret that ends with "REDA" is formed again by "xREDA" + "REDA" -> "xREDA" + Redacted.
+// enough: with the secret "0000REDA", "0000" + "0000REDA" becomes "0000" + Redacted, which holds it.
 // Each further pass merges at least one byte outside the earlier replacements into a Redacted, so it
 // ends. A secret that is part of Redacted itself ("REDACTED", "ACT") cannot be hidden by it and is
 // left alone; so is the empty string.
