@@ -175,18 +175,7 @@ func (s *Server) listLink(c *call, l link, countOnly bool) {
 		}
 	}
 	if lq.order != nil {
-		slices.SortStableFunc(matches, func(a, b match) int {
-			for _, o := range lq.order {
-				c := sortCompare(a.props[o.prop], b.props[o.prop])
-				if o.desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
+		slices.SortStableFunc(matches, func(a, b match) int { return lq.compare(a.props, b.props) })
 	}
 	total := len(matches)
 	if countOnly {

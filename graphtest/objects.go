@@ -76,18 +76,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, q queryParams, et 
 				matches = append(matches, u)
 			}
 		}
-		slices.SortStableFunc(matches, func(a, b *objRec) int {
-			for _, o := range lq.order {
-				c := sortCompare(a.props[o.prop], b.props[o.prop])
-				if o.desc {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return 0
-		})
+		slices.SortStableFunc(matches, func(a, b *objRec) int { return lq.compare(a.props, b.props) })
 		off := uint64(0)
 		if tok := q.get("$skiptoken"); tok != "" {
 			nums, ok := decodeToken(tok, "s", 1)

@@ -173,6 +173,20 @@ func (lq *listQuery) match(props map[string]any) bool {
 	return (lq.filter == nil || lq.filter.eval(props, nil)) && (lq.search == nil || lq.search.match(props))
 }
 
+// compare orders two objects' properties by lq's $orderby keys, for a stable sort.
+func (lq *listQuery) compare(a, b map[string]any) int {
+	for _, o := range lq.order {
+		c := sortCompare(a[o.prop], b[o.prop])
+		if o.desc {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return 0
+}
+
 // parseListQuery validates the query options of a request for a collection
 // of et against Graph's rules, including when ConsistencyLevel: eventual
 // (and $count=true) are required.
